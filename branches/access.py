@@ -1,0 +1,220 @@
+"""Who may see and change what.
+
+This module is the only place that decides which organisations — and so which members, number
+ranges, reports and exports — a user may see or change. The admin, the views, the exports, the
+imports and the management commands all ask it; nothing else filters by user.
+
+A user is attached to one organisation with one role (:class:`branches.models.OrganizationAccess`):
+
+* a branch secretary sees their branch and enters its members;
+* committee staff see their organisation's whole subtree, read everything in it and manage
+  ranges, explanations, graduation dates and submissions;
+* provincial staff (and superusers) see everything.
+
+What lies outside a user's scope does not exist for them: look-ups answer 404, never 403, so that
+the difference does not leak.
+"""
+
+import enum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from branches.models import Organization, OrganizationAccess, Role
+
+
+class Capability(enum.StrEnum):
+    """Things a role may do inside its scope."""
+
+    ENTER_MEMBERS = "enter_members"
+    VIEW_DASHBOARD = "view_dashboard"
+    MANAGE_ORGANIZATIONS = "manage_organizations"
+    MANAGE_USERS = "manage_users"
+    MANAGE_RANGES = "manage_ranges"
+    EXPLAIN = "explain"
+    SET_GRADUATION = "set_graduation"
+    FOLLOW_MOVES = "follow_moves"
+    SUBMIT = "submit"
+    REVIEW = "review"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    IMPORT_EDUCATION = "import_education"
+    READ_EXPORT_LOG = "read_export_log"
+
+
+_COMMITTEE = frozenset(
+    {
+        Capability.VIEW_DASHBOARD,
+        Capability.MANAGE_ORGANIZATIONS,
+        Capability.MANAGE_USERS,
+        Capability.MANAGE_RANGES,
+        Capability.EXPLAIN,
+        Capability.SET_GRADUATION,
+        Capability.FOLLOW_MOVES,
+        Capability.SUBMIT,
+        Capability.REVIEW,
+    }
+)
+
+ROLE_CAPABILITIES = {
+    Role.SECRETARY: frozenset({Capability.ENTER_MEMBERS}),
+    Role.COMMITTEE: _COMMITTEE,
+    Role.PROVINCE: frozenset(Capability),
+}
+
+_CACHE_ATTR = "_youthleague_access"
+
+
+def access_of(user):
+    """The user's :class:`OrganizationAccess`, or None; cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, _CACHE_ATTR):
+        access = (
+            OrganizationAccess.objects.select_related("organization")
+            .filter(user_id=user.pk)
+            .first()
+        )
+        setattr(user, _CACHE_ATTR, access)
+    return getattr(user, _CACHE_ATTR)
+
+
+def forget(user):
+    """Drop the cached access, after it has been changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def role_of(user):
+    """The user's role; superusers act as provincial staff; None for a user with no access."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Role.PROVINCE
+    access = access_of(user)
+    if access is None or not user.is_active:
+        return None
+    return Role(access.role)
+
+
+def home_organization(user):
+    """The organisation the user belongs to (the root for a superuser without one)."""
+    access = access_of(user)
+    if access is not None:
+        return access.organization
+    if role_of(user) == Role.PROVINCE:
+        return Organization.objects.get_first_root_node()
+    return None
+
+
+def sees_everything(user):
+    return role_of(user) == Role.PROVINCE
+
+
+def scope_root(user):
+    """The top of the user's subtree, or None when they see everything or nothing."""
+    role = role_of(user)
+    if role is None or role == Role.PROVINCE:
+        return None
+    return access_of(user).organization
+
+
+def in_scope_q(user, via=""):
+    """A ``Q`` that keeps rows whose organisation (reached through ``via``) is in scope.
+
+    ``via`` is the lookup from the filtered model to an :class:`Organization`, ending in
+    ``__`` (``"branch__"`` for a member), or empty for organisations themselves.
+    """
+    role = role_of(user)
+    if role == Role.PROVINCE:
+        return Q()
+    if role is None:
+        return Q(pk__in=[])
+    root = access_of(user).organization
+    if role == Role.SECRETARY:
+        return Q(**{f"{via}pk": root.pk})
+    return Q(**{f"{via}path__startswith": root.path})
+
+
+def scope_queryset(user, queryset, via=""):
+    """Restrict ``queryset`` to rows whose organisation (through ``via``) the user may see."""
+    return queryset.filter(in_scope_q(user, via))
+
+
+def visible_organizations(user):
+    """Every organisation the user may see."""
+    return scope_queryset(user, Organization.objects.all())
+
+
+def is_in_scope(user, organization):
+    """Whether the user may see ``organization`` (no query)."""
+    role = role_of(user)
+    if role == Role.PROVINCE:
+        return True
+    if role is None or organization is None:
+        return False
+    root = access_of(user).organization
+    if role == Role.SECRETARY:
+        return organization.pk == root.pk
+    return organization.path.startswith(root.path)
+
+
+def organization_for(user, code):
+    """The organisation with ``code`` if the user may see it; 404 otherwise, whichever it is."""
+    organization = Organization.objects.filter(code=code).first() if code else None
+    if organization is None or not is_in_scope(user, organization):
+        raise Http404("No such organisation.")
+    return organization
+
+
+def can(user, capability, organization=None):
+    """Whether the user's role grants ``capability`` and ``organization`` is in their scope."""
+    role = role_of(user)
+    if role is None or capability not in ROLE_CAPABILITIES[role]:
+        return False
+    return organization is None or is_in_scope(user, organization)
+
+
+def require(user, capability, organization=None):
+    """Raise 404 for an organisation out of scope, 403 for a missing capability."""
+    if organization is not None and not is_in_scope(user, organization):
+        raise Http404("No such organisation.")
+    if not can(user, capability, organization):
+        raise PermissionDenied
+
+
+def manageable_organizations(user):
+    """Organisations whose record the user may edit: committees their subtree, province all."""
+    if not can(user, Capability.MANAGE_ORGANIZATIONS):
+        return Organization.objects.none()
+    return visible_organizations(user)
+
+
+def can_manage_organization(user, organization):
+    return can(user, Capability.MANAGE_ORGANIZATIONS, organization)
+
+
+def can_create_under(user, parent):
+    """Whether the user may add a child organisation under ``parent``."""
+    if parent is None:
+        return sees_everything(user)
+    return can(user, Capability.MANAGE_ORGANIZATIONS, parent)
+
+
+def can_delete_organization(user, organization):
+    """Committees delete below themselves, never their own node; provincial staff anything."""
+    if not can(user, Capability.MANAGE_ORGANIZATIONS, organization):
+        return False
+    root = scope_root(user)
+    return root is None or organization.pk != root.pk
+
+
+def grantable_roles(user, organization):
+    """Roles the user may give to someone at ``organization``."""
+    if not can(user, Capability.MANAGE_USERS, organization):
+        return []
+    if sees_everything(user):
+        return list(Role)
+    root = scope_root(user)
+    roles = [Role.SECRETARY]
+    if organization.pk != root.pk:
+        roles.append(Role.COMMITTEE)
+    return roles

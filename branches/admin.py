@@ -1,0 +1,283 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches import access, services
+from branches.admin_scoping import ScopedAdminMixin
+from branches.forms import OrganizationForm
+from branches.importing import ORGANIZATION_IMPORT
+from branches.models import Organization, OrganizationAccess
+from youthleague.spreadsheets.admin import TableImportAdminMixin
+
+admin.site.site_header = _("Youth League membership records")
+admin.site.site_title = _("Youth League membership records")
+admin.site.index_title = _("Work desk")
+
+
+class DepthFilter(admin.SimpleListFilter):
+    title = _("level in the tree")
+    parameter_name = "depth"
+
+    def lookups(self, request, model_admin):
+        return [(str(depth), _("level %(depth)d") % {"depth": depth}) for depth in range(1, 8)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(depth=int(self.value()))
+        return queryset
+
+
+class GraduationFilter(admin.SimpleListFilter):
+    title = _("graduation date")
+    parameter_name = "graduation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("filled", _("class branches with a date or a reason")),
+            ("missing", _("class branches still missing it")),
+        ]
+
+    def queryset(self, request, queryset):
+        missing = Q(graduation_date__isnull=True, no_graduation_reason="")
+        if self.value() == "missing":
+            return queryset.class_branches().filter(missing)
+        if self.value() == "filled":
+            return queryset.class_branches().exclude(missing)
+        return queryset
+
+
+class UnderFilter(admin.SimpleListFilter):
+    """Restrict the list to one organisation's subtree, chosen by code (``?under=CODE``)."""
+
+    title = _("subtree")
+    parameter_name = "under"
+
+    def lookups(self, request, model_admin):
+        code = request.GET.get(self.parameter_name)
+        return [(code, code)] if code else []
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        node = access.organization_for(request.user, self.value())
+        return queryset.filter(path__startswith=node.path)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
+    form = OrganizationForm
+    table_import = ORGANIZATION_IMPORT
+    manage_capability = access.Capability.MANAGE_ORGANIZATIONS
+    list_display = [
+        "code",
+        "tree_name",
+        "kind",
+        "sector",
+        "tree_position",
+        "school_code",
+        "ownership",
+        "graduation_date",
+        "secretary_name",
+    ]
+    list_display_links = ["code", "tree_name"]
+    list_filter = [UnderFilter, DepthFilter, "kind", "sector", "ownership", GraduationFilter]
+    search_fields = ["code", "name", "school_code"]
+    ordering = ["path"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = []
+    fieldsets = [
+        (None, {"fields": ["code", "name", "parent_code", "kind", "sector"]}),
+        (_("School"), {"fields": ["school_code", "ownership"]}),
+        (_("Class branch"), {"fields": ["graduation_date", "no_graduation_reason"]}),
+        (_("Secretary"), {"fields": ["secretary_name", "secretary_phone"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=user, **inner)
+
+            def clean(self):
+                cleaned = super().clean()
+                if not self.errors:
+                    try:
+                        services.organization_check_placement(
+                            organization=self.instance, parent=self.parent, user=user
+                        )
+                    except ValidationError as exc:
+                        for message in exc.messages:
+                            self.add_error("parent_code", message)
+                return cleaned
+
+        return ScopedForm
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "parent" in request.GET:
+            initial["parent_code"] = request.GET["parent"]
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        services.organization_save(organization=obj, parent=form.parent, user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return access.can(request.user, self.manage_capability)
+        # Deleting a node would delete its whole subtree: only leaves go, one at a time.
+        return obj.numchild == 0 and access.can_delete_organization(request.user, obj)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        _attach_ancestry(rows)
+        changelist.result_list = rows
+        return changelist
+
+    @admin.display(description=_("organisation name"), ordering="path")
+    def tree_name(self, obj):
+        return format_html(
+            '<span class="tree-indent" style="padding-left:{}em">{}</span>',
+            (obj.depth - 1) * 1.2,
+            obj.name,
+        )
+
+    @admin.display(description=_("position in the tree"))
+    def tree_position(self, obj):
+        ancestry = getattr(obj, "ancestry", None) or []
+        if not ancestry:
+            return "—"
+        changelist = reverse("admin:branches_organization_changelist")
+        return format_html_join(
+            " › ",
+            '<a href="{}?under={}">{}</a>',
+            ((changelist, code, name) for code, name in ancestry),
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.info(
+            request,
+            format_html(
+                '<a href="{}?parent={}">{}</a>',
+                reverse("admin:branches_organization_add"),
+                obj.code,
+                _("Add an organisation under this one"),
+            ),
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+
+def _attach_ancestry(rows):
+    """Give each row ``ancestry`` [(code, name), ...] root first, in one query for the page."""
+    paths = {p for row in rows for p in row.ancestor_paths()}
+    names = {
+        path: (code, name)
+        for path, code, name in Organization.objects.filter(path__in=paths).values_list(
+            "path", "code", "name"
+        )
+    }
+    for row in rows:
+        row.ancestry = [names[p] for p in row.ancestor_paths() if p in names]
+
+
+class OrganizationAccessInline(admin.StackedInline):
+    model = OrganizationAccess
+    can_delete = False
+    extra = 1
+    max_num = 1
+    autocomplete_fields = ["organization"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Organization:
+            kwargs["queryset"] = access.visible_organizations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        granter = request.user
+
+        class GrantForm(formset.form):
+            def clean(self):
+                cleaned = super().clean()
+                organization, role = cleaned.get("organization"), cleaned.get("role")
+                if (
+                    organization
+                    and role
+                    and role not in access.grantable_roles(granter, organization)
+                ):
+                    raise ValidationError(_("You may not grant this role at this organisation."))
+                return cleaned
+
+        formset.form = GrantForm
+        return formset
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.user, access.Capability.MANAGE_USERS)
+
+    has_add_permission = has_change_permission = has_view_permission
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
+    """Committees manage the accounts of their subtree; provincial staff everyone's."""
+
+    scope_via = "organization_access__organization__"
+    manage_capability = access.Capability.MANAGE_USERS
+    inlines = [OrganizationAccessInline]
+    list_display = ["username", "first_name", "user_organization", "user_role", "is_active"]
+    list_select_related = ["organization_access__organization"]
+    list_filter = ["is_active", "organization_access__role"]
+    search_fields = ["username", "first_name", "organization_access__organization__name"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "email"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return [*self.fieldsets, (_("Permissions"), {"fields": ["is_staff", "is_superuser"]})]
+        return self.fieldsets
+
+    def organization_of(self, obj):
+        grant = getattr(obj, "organization_access", None)
+        return grant.organization if grant else None
+
+    def has_view_permission(self, request, obj=None):
+        if not access.can(request.user, access.Capability.MANAGE_USERS):
+            return False
+        return obj is None or access.is_in_scope(request.user, self.organization_of(obj))
+
+    def save_model(self, request, obj, form, change):
+        obj.is_staff = True
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        access.forget(form.instance)
+
+    @admin.display(description=_("organisation"))
+    def user_organization(self, obj):
+        grant = getattr(obj, "organization_access", None)
+        return grant.organization if grant else "—"
+
+    @admin.display(description=_("role"))
+    def user_role(self, obj):
+        grant = getattr(obj, "organization_access", None)
+        return grant.get_role_display() if grant else "—"

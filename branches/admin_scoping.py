@@ -1,0 +1,82 @@
+"""The admin's side of :mod:`branches.access`: every scoped ModelAdmin mixes this in."""
+
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+
+from branches import access
+from branches.models import Organization
+
+
+class ScopedAdminMixin:
+    """Restrict a ModelAdmin to the user's subtree.
+
+    ``scope_via`` is the lookup from the model to the organisation that decides visibility
+    (``"branch__"``); empty for organisations themselves. Rows outside the scope are absent from
+    lists and answer 404 at their object URLs (change, delete, history), and organisation
+    choices in forms only offer what the user may use.
+    """
+
+    scope_via = ""
+    #: capability needed to add, change or delete rows; viewing needs only a role
+    manage_capability = None
+
+    def scope_queryset(self, request, queryset):
+        return access.scope_queryset(request.user, queryset, via=self.scope_via)
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such object.")
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def organization_choices(self, request, db_field):
+        """Organisations a foreign key may point to; override to narrow further."""
+        return access.visible_organizations(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Organization:
+            kwargs["queryset"] = self.organization_choices(request, db_field)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def organization_of(self, obj):
+        """The organisation deciding whether ``obj`` is in scope."""
+        if not self.scope_via:
+            return obj
+        target = obj
+        for part in self.scope_via.rstrip("_").split("__"):
+            target = getattr(target, part)
+        return target
+
+    def has_module_permission(self, request):
+        return access.role_of(request.user) is not None
+
+    def has_view_permission(self, request, obj=None):
+        if access.role_of(request.user) is None:
+            return False
+        return obj is None or access.is_in_scope(request.user, self.organization_of(obj))
+
+    def _can_manage(self, request, obj=None):
+        if self.manage_capability is None:
+            return False
+        organization = None if obj is None else self.organization_of(obj)
+        return access.can(request.user, self.manage_capability, organization)
+
+    def has_add_permission(self, request):
+        return self._can_manage(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._can_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._can_manage(request, obj)

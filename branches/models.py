@@ -1,0 +1,237 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from branches.validators import validate_phone
+
+
+class OrganizationQuerySet(MP_NodeQuerySet):
+    def subtree_of(self, organization):
+        """The organisation and everything below it: one indexed prefix query."""
+        return self.filter(path__startswith=organization.path)
+
+    def children_of(self, organization):
+        return self.filter(path__startswith=organization.path, depth=organization.depth + 1)
+
+    def schools(self):
+        """Organisations that stand for a school: they carry the education department's code."""
+        return self.exclude(school_code="")
+
+    def class_branches(self):
+        return self.filter(kind=Organization.Kind.CLASS_BRANCH)
+
+
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
+    def get_queryset(self):
+        # treebeard relies on path order for its tree operations.
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "province", _("provincial committee")
+    CITY = "city", _("city committee")
+    WORKING_COMMITTEE = "working_committee", _("working committee")
+    COUNTY = "county", _("county committee")
+    GRASSROOTS = "grassroots", _("grassroots committee")
+    GENERAL_BRANCH = "general_branch", _("general branch")
+    BRANCH = "branch", _("branch")
+    CLASS_BRANCH = "class_branch", _("student class branch")
+
+
+class Sector(models.TextChoices):
+    SCHOOL = "school", _("school")
+    GOVERNMENT = "government", _("government agency")
+    PUBLIC_INSTITUTION = "public_institution", _("public institution")
+    ENTERPRISE = "enterprise", _("enterprise")
+    RURAL = "rural", _("rural")
+    COMMUNITY = "community", _("community")
+    SOCIAL_ORGANIZATION = "social_organization", _("social organisation")
+    OTHER = "other", _("other")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", _("public")
+    PRIVATE = "private", _("private")
+
+
+class NoGraduationReason(models.TextChoices):
+    TEACHERS = "teachers", _("teachers' branch")
+    MIXED = "mixed", _("mixed branch")
+
+
+class Organization(MP_Node):
+    """A node of the league's organisation tree (团组织), from the province down to a branch."""
+
+    Kind = Kind
+    Sector = Sector
+    Ownership = Ownership
+    NoGraduationReason = NoGraduationReason
+
+    code = models.CharField(_("organisation code"), max_length=32, unique=True)
+    name = models.CharField(_("organisation name"), max_length=100)
+    kind = models.CharField(_("organisation type"), max_length=20, choices=Kind.choices)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    school_code = models.CharField(
+        _("school code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The education department's identifier of the school (学校标识码)."),
+    )
+    ownership = models.CharField(
+        _("school ownership"), max_length=10, choices=Ownership.choices, blank=True
+    )
+    graduation_date = models.DateField(_("graduation date"), null=True, blank=True)
+    no_graduation_reason = models.CharField(
+        _("reason for no graduation date"),
+        max_length=10,
+        choices=NoGraduationReason.choices,
+        blank=True,
+    )
+    secretary_name = models.CharField(_("secretary"), max_length=50, blank=True)
+    secretary_phone = models.CharField(
+        _("secretary's phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+
+    history = HistoricalRecords(excluded_fields=["numchild"])
+
+    objects = OrganizationManager()
+
+    node_order_by = []
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [
+            # A subtree is `path LIKE 'prefix%'`; on PostgreSQL only a pattern index serves it.
+            models.Index(
+                fields=["path"], name="org_path_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["kind", "path"], name="org_kind_path_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="org_code_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="org_kind_valid"),
+            models.CheckConstraint(condition=Q(sector__in=Sector.values), name="org_sector_valid"),
+            models.CheckConstraint(
+                condition=Q(ownership__in=["", *Ownership.values]), name="org_ownership_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ownership="") | ~Q(school_code=""),
+                name="org_ownership_only_for_schools",
+            ),
+            models.CheckConstraint(
+                condition=Q(graduation_date__isnull=True, no_graduation_reason="")
+                | Q(kind="class_branch"),
+                name="org_graduation_only_for_class_branches",
+            ),
+            models.CheckConstraint(
+                condition=Q(graduation_date__isnull=True) | Q(no_graduation_reason=""),
+                name="org_graduation_date_or_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["school_code"],
+                condition=~Q(school_code=""),
+                name="org_school_code_unique",
+                violation_error_message=_("Another organisation already has this school code."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.school_code = normalize_school_code(self.school_code)
+        errors = {}
+        if self.ownership and not self.school_code:
+            errors["ownership"] = _("Only a school (with a school code) has an ownership.")
+        if self.kind != self.Kind.CLASS_BRANCH:
+            if self.graduation_date:
+                errors["graduation_date"] = _("Only a student class branch has a graduation date.")
+            if self.no_graduation_reason:
+                errors["no_graduation_reason"] = _(
+                    "Only a student class branch needs a reason for having no graduation date."
+                )
+        elif self.graduation_date and self.no_graduation_reason:
+            errors["no_graduation_reason"] = _(
+                "Give either a graduation date or a reason for having none, not both."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_branch(self):
+        return self.kind in (self.Kind.BRANCH, self.Kind.CLASS_BRANCH)
+
+    @property
+    def is_school(self):
+        return bool(self.school_code)
+
+    def contains(self, other):
+        """Whether ``other`` is this organisation or lies below it."""
+        return other.path.startswith(self.path)
+
+    def ancestor_paths(self):
+        """Paths of the ancestors, root first (no query)."""
+        step = self.steplen
+        return [self.path[: step * level] for level in range(1, self.depth)]
+
+
+def normalize_school_code(value):
+    """School codes are compared without any white space (spreadsheets carry stray spaces)."""
+    return "".join((value or "").split())
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("branch secretary")
+    COMMITTEE = "committee", _("committee staff")
+    PROVINCE = "province", _("provincial staff")
+
+
+class OrganizationAccess(models.Model):
+    """Attaches a user to one organisation with one role; the base of every scoping decision."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_access",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="accesses",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation access")
+        verbose_name_plural = _("organisation access")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="access_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.SECRETARY and self.organization_id and not self.organization.is_branch:
+            raise ValidationError(
+                {"organization": _("A branch secretary must be attached to a branch.")}
+            )
+        if self.role == Role.PROVINCE and self.organization_id and not self.organization.is_root():
+            raise ValidationError(
+                {
+                    "organization": _(
+                        "Provincial staff must be attached to the provincial committee."
+                    )
+                }
+            )

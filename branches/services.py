@@ -1,0 +1,117 @@
+"""Writes to the organisation tree and to user access, shared by admin, imports and commands."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from branches import access
+from branches.models import Organization, OrganizationAccess, Role
+
+TREE_FIELDS = ("path", "depth", "numchild")
+
+
+def _fresh(organization):
+    # treebeard computes child paths from the parent's stored numchild: never trust a stale copy.
+    return Organization.objects.get(pk=organization.pk)
+
+
+def organization_save(*, organization, parent, user=None):
+    """Create ``organization`` under ``parent``, or update it and move it under ``parent``.
+
+    ``parent`` None means the root (the provincial committee); there is only one. With ``user``
+    given, the parent must be an organisation the user may add to, and an existing organisation
+    one the user may manage.
+    """
+    organization.full_clean(exclude=TREE_FIELDS)
+    adding = organization._state.adding
+    organization_check_placement(organization=organization, parent=parent, user=user)
+    with transaction.atomic():
+        if adding:
+            if parent is None:
+                return Organization.objects.add_root(instance=organization)
+            return Organization.objects.add_child(parent, instance=organization)
+        current_parent_code = _parent_code_of(organization)
+        organization.save()
+        new_parent_code = parent.code if parent is not None else None
+        if new_parent_code != current_parent_code:
+            Organization.objects.move(_fresh(organization), _fresh(parent), "last-child")
+            organization.refresh_from_db()
+    return organization
+
+
+def organization_check_placement(*, organization, parent, user=None):
+    """Raise ValidationError unless ``organization`` may sit under ``parent`` (None: the top)."""
+    adding = organization._state.adding
+    moving = adding or _parent_code_of(organization) != getattr(parent, "code", None)
+    if user is not None:
+        if not adding and not access.can_manage_organization(user, organization):
+            raise ValidationError(_("You may not change this organisation."))
+        if moving and not access.can_create_under(user, parent):
+            raise ValidationError({"parent": _("No such parent organisation in your scope.")})
+    if not moving:
+        return
+    if parent is None:
+        if not adding:
+            raise ValidationError({"parent": _("Only the provincial committee sits at the top.")})
+        if Organization.objects.filter(depth=1).exists():
+            raise ValidationError(
+                {"parent": _("There is already a provincial committee at the top.")}
+            )
+    elif not adding and parent.path.startswith(organization.path):
+        raise ValidationError(
+            {"parent": _("An organisation cannot be placed under itself or its own subtree.")}
+        )
+
+
+def _parent_code_of(organization):
+    if organization.depth <= 1:
+        return None
+    parent_path = organization.path[: organization.steplen * (organization.depth - 1)]
+    return Organization.objects.filter(path=parent_path).values_list("code", flat=True).first()
+
+
+def organization_set_graduation(*, organizations, graduation_date=None, reason="", user=None):
+    """Give many class branches one graduation date, or one reason for having none."""
+    if bool(graduation_date) == bool(reason):
+        raise ValidationError(_("Give either a graduation date or a reason for having none."))
+    branches = list(organizations)
+    for branch in branches:
+        if branch.kind != Organization.Kind.CLASS_BRANCH:
+            raise ValidationError(
+                _("%(name)s is not a student class branch.") % {"name": branch.name}
+            )
+        if user is not None and not access.can(user, access.Capability.SET_GRADUATION, branch):
+            raise ValidationError(_("No such organisation in your scope."))
+    with transaction.atomic():
+        for branch in branches:
+            branch.graduation_date = graduation_date
+            branch.no_graduation_reason = reason
+            branch.save(update_fields=["graduation_date", "no_graduation_reason"])
+    return len(branches)
+
+
+def user_grant(*, username, organization, role, password=None, granted_by=None):
+    """Create or update a user and attach them to ``organization`` with ``role``."""
+    role = Role(role)
+    if granted_by is not None and role not in access.grantable_roles(granted_by, organization):
+        raise ValidationError(_("You may not grant this role at this organisation."))
+    User = get_user_model()
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username)
+        user.is_staff = True
+        user.is_active = True
+        if password:
+            user.set_password(password)
+        elif created:
+            user.set_unusable_password()
+        user.save()
+        grant = OrganizationAccess.objects.filter(user=user).first() or OrganizationAccess(
+            user=user
+        )
+        grant.organization = organization
+        grant.role = role
+        grant.full_clean()
+        grant.save()
+    access.forget(user)
+    return user, created

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from branches import demo as tree_demo
+from branches.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Build the demo province of the 2019 notice and print one login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=3000, help="how many members to create")
+        parser.add_argument("--force", action="store_true", help="run even with DJANGO_DEBUG=0")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="only seed an empty database; otherwise just print the logins",
+        )
+        parser.add_argument("--reset", action="store_true", help="empty the database first")
+        parser.add_argument("--seed", type=int, default=2019, help="random seed")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                _("Refusing to load demo data with DJANGO_DEBUG=0; add --force if you mean it.")
+            )
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+        if Organization.objects.exists():
+            if options["if_empty"]:
+                self.print_logins()
+                return
+            raise CommandError(
+                _("The database already holds organisations; use --reset to rebuild the demo.")
+            )
+        with transaction.atomic():
+            tree_demo.build_tree(seed=options["seed"])
+            tree_demo.create_logins()
+        self.stdout.write(
+            _("Demo province created: %(orgs)d organisations.")
+            % {"orgs": Organization.objects.count()}
+        )
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write(
+            _("Demo logins (password for all: %(password)s):")
+            % {"password": tree_demo.DEMO_PASSWORD}
+        )
+        for login in tree_demo.DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<12} {login.role.label:<10} {login.note}")

@@ -1,0 +1,110 @@
+"""An admin "Import" button for a :class:`TableImport`: upload, dry run, then confirm.
+
+The uploaded file is checked in a dry run first; only when every row is accepted does the page
+offer to import it, and the confirmation re-runs the same import for real. The file waits between
+the two steps in a private folder under a random name that only the uploader's session knows.
+"""
+
+import secrets
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+SESSION_KEY = "pending_imports"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+def _pending_dir():
+    folder = Path(getattr(settings, "IMPORT_PENDING_DIR", settings.MEDIA_ROOT / "pending-imports"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class TableImportAdminMixin:
+    """Adds ``<changelist>/import/`` running ``table_import`` for users allowed to import."""
+
+    table_import = None
+    change_list_template = "admin/spreadsheets/change_list.html"
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.table_import_view),
+                name="{}_{}_table_import".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.table_import is not None and self.has_import_permission(request):
+            info = self.model._meta.app_label, self.model._meta.model_name
+            extra_context["table_import_url"] = reverse(
+                "admin:{}_{}_table_import".format(*info), current_app=self.admin_site.name
+            )
+        return super().changelist_view(request, extra_context)
+
+    def table_import_view(self, request):
+        if self.table_import is None or not self.has_import_permission(request):
+            raise PermissionDenied
+        pending = request.session.get(SESSION_KEY, {})
+        outcome = None
+        token = None
+        form = UploadForm()
+        if request.method == "POST" and "confirm" in request.POST:
+            token = request.POST.get("token", "")
+            name = pending.pop(token, None) if token.isalnum() else None
+            request.session[SESSION_KEY] = pending
+            if name is None:
+                messages.error(request, _("The upload has expired; choose the file again."))
+                return redirect(request.path)
+            stored = _pending_dir() / name
+            try:
+                outcome = self.table_import.run(stored, user=request.user, dry_run=False)
+            finally:
+                stored.unlink(missing_ok=True)
+            if outcome.written:
+                messages.success(request, outcome.summary())
+                info = self.model._meta.app_label, self.model._meta.model_name
+                return redirect(reverse("admin:{}_{}_changelist".format(*info)))
+            token = None
+        elif request.method == "POST":
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                token = secrets.token_hex(16)
+                stored = _pending_dir() / f"{token}.xlsx"
+                with stored.open("wb") as handle:
+                    for chunk in form.cleaned_data["file"].chunks():
+                        handle.write(chunk)
+                outcome = self.table_import.run(stored, user=request.user, dry_run=True)
+                if outcome.ok:
+                    pending[token] = stored.name
+                    request.session[SESSION_KEY] = pending
+                else:
+                    stored.unlink(missing_ok=True)
+                    token = None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import %(table)s") % {"table": self.table_import.title},
+            "table_import": self.table_import,
+            "form": form,
+            "outcome": outcome,
+            "token": token,
+        }
+        return TemplateResponse(request, "admin/spreadsheets/import.html", context)

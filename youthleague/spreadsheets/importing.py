@@ -1,0 +1,163 @@
+"""Running a django-import-export resource over an uploaded table, all or nothing.
+
+Commands and admin pages call :meth:`TableImport.run`. It reads the workbook safely, hands the
+rows to the resource inside one transaction, and turns every rejection into a :class:`RowError`
+naming the row as Excel shows it. Any rejected row rolls the whole import back; a dry run always
+rolls back.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from youthleague.spreadsheets.reader import ROW_NUMBER, SpreadsheetError, read_table
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # the row number Excel shows; None for the file as a whole
+    message: str
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class ImportOutcome:
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def written(self):
+        """Whether anything was saved: only a real run without a single error saves."""
+        return self.ok and not self.dry_run
+
+    def summary(self):
+        if not self.ok:
+            return _("%(count)d row(s) rejected out of %(total)d; nothing was imported.") % {
+                "count": len({e.row for e in self.errors}),
+                "total": self.total,
+            }
+        if self.dry_run:
+            return _(
+                "Dry run: all %(total)d row(s) are valid (%(created)d new, %(updated)d updated); "
+                "nothing was saved yet."
+            ) % {"total": self.total, "created": self.created, "updated": self.updated}
+        return _("Imported %(total)d row(s): %(created)d new, %(updated)d updated.") % {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+
+class TableResourceMixin:
+    """For resources fed by :class:`TableImport`: knows the user and the Excel row numbers."""
+
+    #: model attribute -> column name, so that messages name the column the user sees
+    column_labels = {}
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    @staticmethod
+    def excel_row(row):
+        return row.get(ROW_NUMBER)
+
+
+@dataclass(frozen=True)
+class TableImport:
+    """One importable official table: its columns and the resource that stores its rows."""
+
+    name: str
+    title: object
+    columns: tuple
+    required: tuple
+    resource_class: type
+    help_text: object = ""
+
+    def read(self, file):
+        return read_table(file, self.columns, self.required)
+
+    def run(self, file, *, user=None, dry_run=False):
+        """Import ``file``; nothing is written unless every row is accepted and not ``dry_run``."""
+        outcome = ImportOutcome(dry_run=dry_run)
+        try:
+            table = self.read(file)
+        except SpreadsheetError as exc:
+            outcome.errors.append(RowError(None, str(exc)))
+            return outcome
+        dataset = tablib.Dataset(headers=[ROW_NUMBER, *self.columns])
+        for number, record in table.rows:
+            dataset.append([number, *(record.get(column, "") for column in self.columns)])
+        outcome.total = len(dataset)
+        resource = self.resource_class(user=user)
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+        excel_rows = [row[0] for row in dataset]
+        labels = resource.column_labels
+        for error in result.base_errors:
+            outcome.errors.append(RowError(None, _describe(error.error)))
+        for error_row in result.error_rows:
+            for error in error_row.errors:
+                outcome.errors.append(
+                    RowError(excel_rows[error_row.number - 1], _describe(error.error))
+                )
+        for invalid in result.invalid_rows:
+            for message in _validation_messages(invalid.error, labels):
+                outcome.errors.append(RowError(excel_rows[invalid.number - 1], message))
+        outcome.errors.sort(key=lambda e: e.row or 0)
+        totals = result.totals
+        outcome.created = totals.get("new", 0)
+        outcome.updated = totals.get("update", 0)
+        return outcome
+
+
+def _describe(error):
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    if isinstance(error, IntegrityError):
+        return _("This row conflicts with a record that already exists.")
+    if isinstance(error, (ValueError, SpreadsheetError)):
+        return str(error)
+    logger.exception("Unexpected error while importing a row", exc_info=error)
+    return _("This row could not be imported (%(kind)s).") % {"kind": type(error).__name__}
+
+
+def _validation_messages(error, labels):
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    messages = []
+    for attribute, errors in error.error_dict.items():
+        for item in errors:
+            for text in item.messages if hasattr(item, "messages") else [str(item)]:
+                if attribute == NON_FIELD_ERRORS:
+                    messages.append(text)
+                else:
+                    label = labels.get(attribute, attribute)
+                    messages.append(f"{label}：{text}")
+    return messages
+
+
+DRY_RUN_HELP = gettext_lazy("Check every row and report errors without saving anything.")
