@@ -241,6 +241,8 @@ YOUTHLEAGUE = {
     # Members who joined on or after this date must be entered within ENTRY_DEADLINE_MONTHS.
     "ENTRY_DEADLINE_SINCE": date(2019, 1, 1),
     "ENTRY_DEADLINE_MONTHS": 1,
+    # Development numbers carry the join year; numbers of these years may be used for either.
+    "INTERCHANGEABLE_NUMBER_YEARS": ((2017, 2018),),
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

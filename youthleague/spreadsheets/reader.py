@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.utils.escape import unescape
 from openpyxl.xml import DEFUSEDXML
 
 # Limits for one uploaded file; generous for a province's roster, tight for a zip bomb.
@@ -47,6 +48,9 @@ def clean_value(value):
     if value is None:
         return ""
     if isinstance(value, str):
+        if "_x" in value:
+            # OOXML escapes control characters as _xHHHH_; openpyxl leaves them escaped.
+            value = unescape(value)
         return value.strip()
     if isinstance(value, datetime):
         return value.date() if value.time() == time(0) else value
