@@ -1,9 +1,13 @@
 """Factories for the whole suite: build graphs of objects with defaults, never by hand."""
 
+from datetime import date, timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 
 from branches.models import Organization, OrganizationAccess, Role
+from members.demo import fake_id_number
+from members.models import add_months
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -70,3 +74,31 @@ def user_with_role(organization, role, **kwargs):
     user = UserFactory(**kwargs)
     OrganizationAccess.objects.create(user=user, organization=organization, role=Role(role))
     return user
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A valid member; give ``branch=`` (the developing organisation defaults to it)."""
+
+    class Meta:
+        model = "members.Member"
+
+    class Params:
+        serial = factory.Sequence(lambda n: n)
+
+    name = factory.Sequence(lambda n: f"团员{n}")
+    gender = factory.LazyAttribute(lambda o: "M" if o.serial % 2 else "F")
+    ethnicity = "01"
+    birth_date = factory.LazyAttribute(lambda o: date(2000, 1, 1) + timedelta(days=o.serial % 2000))
+    id_number = factory.LazyAttribute(
+        lambda o: fake_id_number(o.birth_date, o.gender, region="350102", serial=o.serial)
+    )
+    education = "senior_secondary"
+    identity = "student"
+    join_date = factory.LazyAttribute(lambda o: add_months(o.birth_date, 17 * 12))
+    development_number = factory.LazyAttribute(
+        lambda o: (
+            None if o.join_date.year < 2017 else int(f"{o.join_date.year}{o.serial % 10**8:08d}")
+        )
+    )
+    developing_organization = factory.LazyAttribute(lambda o: o.branch)
+    phone = "13800138000"

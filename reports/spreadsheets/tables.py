@@ -1,0 +1,1 @@
+"""Importing this module registers every official table with :mod:`reports.spreadsheets.base`."""
