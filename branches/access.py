@@ -37,6 +37,7 @@ class Capability(enum.StrEnum):
     FOLLOW_MOVES = "follow_moves"
     SUBMIT = "submit"
     REVIEW = "review"
+    FORWARD_CAMPAIGNS = "forward_campaigns"
     MANAGE_CAMPAIGNS = "manage_campaigns"
     IMPORT_EDUCATION = "import_education"
     READ_EXPORT_LOG = "read_export_log"
@@ -53,6 +54,7 @@ _COMMITTEE = frozenset(
         Capability.FOLLOW_MOVES,
         Capability.SUBMIT,
         Capability.REVIEW,
+        Capability.FORWARD_CAMPAIGNS,
     }
 )
 

@@ -164,6 +164,15 @@ class Organization(MP_Node):
             raise ValidationError(errors)
 
     @property
+    def short_name(self):
+        """The name as notices write it: 共青团福州市委员会 -> 福州市, 省直机关团工委 stays."""
+        name = self.name.removeprefix("共青团")
+        for suffix in ("委员会", "团委"):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                return name.removesuffix(suffix)
+        return name
+
+    @property
     def is_branch(self):
         return self.kind in (self.Kind.BRANCH, self.Kind.CLASS_BRANCH)
 

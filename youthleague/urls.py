@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from branches import views as branch_views
+from reports import views as report_views
 
 urlpatterns = [
     path("", branch_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("dashboard/", report_views.dashboard, name="dashboard"),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

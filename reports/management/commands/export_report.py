@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="organisation code")
         parser.add_argument("--out", required=True, help="the .xlsx file to write")
         parser.add_argument("--since", type=int, help="roster: members who joined in or after YEAR")
+        parser.add_argument("--campaign", help="ranking: the campaign's slug")
         parser.add_argument(
             "--as", dest="as_user", metavar="USERNAME", help="export with this user's scope"
         )

@@ -1,0 +1,113 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches import access
+from branches.admin_scoping import ScopedAdminMixin
+from reports.models import Campaign, CampaignForward, Snapshot
+from reports.snapshots import snapshot_take
+from reports.tasks import schedule_deadline_snapshot
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    """Provincial staff set the campaigns; everyone with a role reads them."""
+
+    list_display = [
+        "name",
+        "year",
+        "deadline",
+        "metric",
+        "threshold",
+        "direction",
+        "ranked_kind",
+        "is_active",
+    ]
+    list_filter = ["year", "is_active", "metric"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["take_snapshot"]
+
+    def has_module_permission(self, request):
+        return access.role_of(request.user) is not None
+
+    def has_view_permission(self, request, obj=None):
+        return access.role_of(request.user) is not None
+
+    def has_add_permission(self, request):
+        return access.can(request.user, access.Capability.MANAGE_CAMPAIGNS)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.user, access.Capability.MANAGE_CAMPAIGNS)
+
+    has_delete_permission = has_change_permission
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "deadline" in form.changed_data:
+            schedule_deadline_snapshot(obj)
+
+    @admin.action(description=_("Take a snapshot of the figures now"))
+    def take_snapshot(self, request, queryset):
+        if not access.can(request.user, access.Capability.MANAGE_CAMPAIGNS):
+            return
+        for campaign in queryset:
+            snapshot_take(campaign=campaign)
+        messages.success(request, _("Snapshots taken."))
+
+
+@admin.register(CampaignForward)
+class CampaignForwardAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """A committee forwards a campaign to its subtree with an earlier deadline of its own."""
+
+    scope_via = "organization__"
+    manage_capability = access.Capability.FORWARD_CAMPAIGNS
+    list_display = [
+        "campaign",
+        "organization",
+        "internal_deadline",
+        "contact_person",
+        "contact_phone",
+    ]
+    list_select_related = ["campaign", "organization"]
+    list_filter = ["campaign"]
+    autocomplete_fields = ["organization"]
+
+    def organization_choices(self, request, db_field):
+        if access.sees_everything(request.user):
+            return super().organization_choices(request, db_field)
+        home = access.home_organization(request.user)
+        return type(home).objects.filter(pk=home.pk)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        home = access.home_organization(request.user)
+        if home is not None:
+            initial.setdefault("organization", home.pk)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.forwarded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "taken_on", "taken_at", "automatic"]
+    list_filter = ["campaign", "automatic"]
+
+    def has_module_permission(self, request):
+        return access.can(request.user, access.Capability.VIEW_DASHBOARD)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.user, access.Capability.VIEW_DASHBOARD)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can(request.user, access.Capability.MANAGE_CAMPAIGNS)

@@ -1,0 +1,145 @@
+"""What a dashboard page shows: the children of one organisation against the campaigns.
+
+Every part is a bounded number of queries, whatever the size of the tree; tests pin the count.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from branches.models import Organization
+from members.models import Member
+from reports.campaigns import deadlines_for, default_campaign, light
+from reports.charts import bar_chart
+from reports.metrics import all_figures, figures_for, figures_for_children
+from reports.models import Campaign
+from reports.snapshots import latest_snapshot, snapshot_values
+
+LIST_LIMIT = 20
+
+
+@dataclass
+class Row:
+    organization: Organization
+    figures: dict
+    light: str = "grey"
+    value: float | None = None
+    previous: float | None = None
+
+    @property
+    def change(self):
+        if self.value is None or self.previous is None:
+            return None
+        return round(self.value - self.previous, 4)
+
+
+@dataclass
+class WhoHasNot:
+    children_without_entries: list = field(default_factory=list)
+    late_developers: list = field(default_factory=list)
+    late_developers_total: int = 0
+    undated_class_branches: list = field(default_factory=list)
+    undated_class_branches_total: int = 0
+
+
+@dataclass
+class Dashboard:
+    organization: Organization
+    breadcrumb: list
+    campaigns: list
+    campaign: Campaign | None
+    deadlines: list
+    figures: list
+    rows: list
+    total: dict
+    chart: object
+    who_has_not: WhoHasNot
+    snapshot: object
+    sort: str
+    descending: bool
+
+
+def breadcrumb(organization):
+    """The ancestors of ``organization`` and itself, root first (one query)."""
+    paths = organization.ancestor_paths()
+    ancestors = list(Organization.objects.filter(path__in=paths).order_by("depth"))
+    return [*ancestors, organization]
+
+
+def sort_rows(rows, sort, descending):
+    names = {f.name for f in all_figures()}
+    if sort in names:
+
+        def key(row):
+            value = row.figures.get(sort)
+            return (value is None, value if value is not None else 0)
+
+        ordered = sorted(rows, key=key, reverse=descending)
+        if descending:  # keep "no value" rows last either way
+            ordered.sort(key=lambda r: r.figures.get(sort) is None)
+        return ordered
+    return sorted(rows, key=lambda r: r.organization.name, reverse=descending)
+
+
+def who_has_not(organization, rows):
+    result = WhoHasNot(
+        children_without_entries=[r.organization for r in rows if not r.figures.get("new_members")]
+    )
+    late = (
+        Member.objects.entered_late()
+        .filter(developing_organization__path__startswith=organization.path)
+        .values("developing_organization__code", "developing_organization__name")
+        .annotate(late=Count("id"))
+        .order_by("-late", "developing_organization__code")
+    )
+    result.late_developers = list(late[:LIST_LIMIT])
+    result.late_developers_total = (
+        late.count() if len(result.late_developers) == LIST_LIMIT else len(result.late_developers)
+    )
+    undated = Organization.objects.class_branches().filter(
+        path__startswith=organization.path, graduation_date__isnull=True, no_graduation_reason=""
+    )
+    result.undated_class_branches = list(undated.order_by("path")[:LIST_LIMIT])
+    result.undated_class_branches_total = (
+        undated.count()
+        if len(result.undated_class_branches) == LIST_LIMIT
+        else len(result.undated_class_branches)
+    )
+    return result
+
+
+def build_dashboard(organization, *, campaign_slug=None, sort="", descending=False, today=None):
+    campaigns = list(Campaign.objects.active())
+    campaign = next((c for c in campaigns if c.slug == campaign_slug), None)
+    if campaign is None:
+        campaign = default_campaign(campaigns)
+    snapshot = latest_snapshot(campaign)
+    rows = [Row(child, values) for child, values in figures_for_children(organization)]
+    previous = snapshot_values(snapshot, [row.organization for row in rows])
+    if campaign is not None and campaign.metric:
+        for row in rows:
+            row.value = row.figures.get(campaign.metric)
+            row.light = light(campaign, row.value)
+            row.previous = previous.get(row.organization.pk, {}).get(campaign.metric)
+    rows = sort_rows(rows, sort, descending)
+    chart = None
+    if campaign is not None and campaign.metric and rows:
+        chart = bar_chart(
+            [(row.organization.short_name, row.value, row.light) for row in rows],
+            threshold=float(campaign.threshold),
+        )
+    return Dashboard(
+        organization=organization,
+        breadcrumb=breadcrumb(organization),
+        campaigns=campaigns,
+        campaign=campaign,
+        deadlines=deadlines_for(organization, campaigns, today=today),
+        figures=all_figures(),
+        rows=rows,
+        total=figures_for(organization),
+        chart=chart,
+        who_has_not=who_has_not(organization, rows),
+        snapshot=snapshot,
+        sort=sort,
+        descending=descending,
+    )

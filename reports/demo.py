@@ -1,0 +1,57 @@
+"""The demo's campaigns: the 2019 notice's four deadlines, and the university's forward."""
+
+from datetime import date
+from decimal import Decimal
+
+from branches.models import Organization
+from reports.models import Campaign, CampaignForward, Direction
+
+NOTICE_CAMPAIGNS = [
+    {
+        "slug": "2019-graduation",
+        "name": "学生班级团支部毕业时间填写",
+        "deadline": date(2019, 5, 30),
+        "metric": "graduation_fill_ratio",
+        "threshold": Decimal("0.50"),
+        "direction": Direction.BELOW,
+    },
+    {
+        "slug": "2019-entry",
+        "name": "新发展团员录入",
+        "deadline": date(2019, 6, 15),
+        "metric": "entry_ratio",
+        "threshold": Decimal("0.60"),
+        "direction": Direction.BELOW,
+    },
+    {
+        "slug": "2019-summary",
+        "name": "加盖公章汇总表上报",
+        "deadline": date(2019, 6, 20),
+        "metric": "",
+        "threshold": None,
+    },
+]
+
+
+def build_campaigns(year=2019):
+    """Create the notice's campaigns whose figures exist, and the university's forward."""
+    from reports.metrics import rankable_choices
+
+    known = {name for name, _label in rankable_choices()}
+    created = []
+    for spec in NOTICE_CAMPAIGNS:
+        if spec["metric"] and spec["metric"] not in known:
+            continue
+        created.append(Campaign.objects.create(year=year, **spec))
+    university = Organization.objects.filter(code="XMU").first()
+    entry = Campaign.objects.filter(slug="2019-entry").first()
+    if university and entry:
+        CampaignForward.objects.create(
+            campaign=entry,
+            organization=university,
+            internal_deadline=date(2019, 6, 10),
+            contact_person="王心君",
+            contact_phone="2182276",
+            instructions="组织2017年以来新发展团员到所在团支部报到，确保全部录入“智慧团建”系统。",
+        )
+    return created

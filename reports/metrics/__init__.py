@@ -1,0 +1,19 @@
+"""Compliance figures for any level of the tree; see :mod:`reports.metrics.base`.
+
+Importing this package registers every figure group, in the order their columns appear.
+"""
+
+from reports.metrics import entries, graduation  # noqa: F401  (registration)
+from reports.metrics.base import (  # noqa: F401
+    Figure,
+    FigureGroup,
+    Kind,
+    all_figures,
+    compute_level,
+    figure,
+    figures_for,
+    figures_for_children,
+    groups,
+    rankable_choices,
+    ratio,
+)

@@ -1,0 +1,126 @@
+"""The machinery of compliance figures.
+
+A :class:`FigureGroup` computes a few figures for every organisation at one depth of a subtree
+with one grouped query per group: rows are grouped by the prefix of the organisation path that
+names the organisation at that depth (``SUBSTRING(path, 1, depth * steplen)``), so the cost does
+not depend on how many organisations there are. Counts are summed by the database; ratios are
+derived from the counts afterwards, so they stay right at every level.
+
+Groups register themselves; every consumer (dashboards, ``compliance --json``, snapshots,
+rankings, notices) asks this module, so a new figure appears everywhere at once.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models.functions import Substr
+
+from branches.models import Organization
+
+STEP = Organization.steplen
+
+
+class Kind:
+    COUNT = "count"
+    RATIO = "ratio"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One named figure as it appears in JSON, tables and charts."""
+
+    name: str
+    label: object
+    kind: str = Kind.COUNT
+    rankable: bool = False
+    #: for ratios: which way is good ("higher" for fill ratios, "lower" for gap ratios)
+    better: str = "higher"
+
+    @property
+    def is_ratio(self):
+        return self.kind == Kind.RATIO
+
+
+class FigureGroup:
+    """Figures computed together; subclasses implement :meth:`counts`."""
+
+    figures = ()
+
+    def counts(self, root, depth):
+        """``{path: {name: count}}`` for organisations at ``depth`` within ``root``'s subtree."""
+        raise NotImplementedError
+
+    def derive(self, values):
+        """Fill the group's ratio figures of one organisation from its counts (in place)."""
+
+    def defaults(self):
+        return {f.name: (None if f.is_ratio else 0) for f in self.figures}
+
+
+def level_key(path_field, depth):
+    """The expression naming, for each row, its organisation at ``depth``."""
+    return Substr(path_field, 1, depth * STEP)
+
+
+def ratio(numerator, denominator):
+    return round(numerator / denominator, 4) if denominator else None
+
+
+_GROUPS = []
+
+
+def register(group):
+    """Register a figure group (class or instance); usable as a class decorator."""
+    _GROUPS.append(group() if isinstance(group, type) else group)
+    return group
+
+
+def groups():
+    return list(_GROUPS)
+
+
+def all_figures():
+    return [figure for group in _GROUPS for figure in group.figures]
+
+
+def figure(name):
+    for candidate in all_figures():
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
+
+
+def rankable_choices():
+    return [(f.name, f.label) for f in all_figures() if f.rankable]
+
+
+def compute_level(root, depth):
+    """Every registered figure for every organisation at ``depth`` in ``root``'s subtree.
+
+    Returns ``{path: {name: value}}`` including organisations with nothing to count.
+    """
+    paths = list(
+        Organization.objects.filter(path__startswith=root.path, depth=depth).values_list(
+            "path", flat=True
+        )
+    )
+    values = {path: {} for path in paths}
+    for group in _GROUPS:
+        counted = group.counts(root, depth)
+        for path in paths:
+            row = values[path]
+            row.update(group.defaults())
+            row.update(counted.get(path, {}))
+            group.derive(row)
+    return values
+
+
+def figures_for_children(parent):
+    """``[(child, {name: value}), ...]`` for the children of ``parent``, in tree order."""
+    children = list(Organization.objects.children_of(parent))
+    values = compute_level(parent, parent.depth + 1)
+    return [(child, values[child.path]) for child in children]
+
+
+def figures_for(organization):
+    """The figures of ``organization`` itself (its whole subtree)."""
+    return compute_level(organization, organization.depth)[organization.path]

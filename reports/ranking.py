@@ -1,0 +1,104 @@
+"""Ranking organisations of one level on a campaign's figure, and the notice (通报) naming the
+ones on the wrong side of its threshold."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Min
+from django.utils import timezone, translation
+
+from branches.models import Organization
+from reports.metrics import compute_level, figure
+from reports.models import Direction
+
+
+@dataclass(frozen=True)
+class RankEntry:
+    rank: int
+    organization: Organization
+    value: float | None
+    figures: dict
+    named: bool
+
+
+def ranked_depth(campaign, root):
+    """The shallowest depth at which the campaign's ranked kind occurs under ``root``."""
+    return (
+        Organization.objects.filter(path__startswith=root.path, kind=campaign.ranked_kind)
+        .aggregate(depth=Min("depth"))
+        .get("depth")
+    )
+
+
+def ranking(campaign, root=None):
+    """Organisations of the ranked level under ``root`` (default: the province), worst first."""
+    root = root or Organization.objects.get_first_root_node()
+    depth = ranked_depth(campaign, root) if root else None
+    if depth is None or not campaign.metric:
+        return []
+    values = compute_level(root, depth)
+    organizations = Organization.objects.filter(
+        path__startswith=root.path, depth=depth, kind=campaign.ranked_kind
+    )
+    worst_first = campaign.direction == Direction.ABOVE
+
+    def order(org):
+        value = values[org.path][campaign.metric]
+        if value is None:
+            return (1, 0, org.path)
+        return (0, -value if worst_first else value, org.path)
+
+    ordered = sorted(organizations, key=order)
+    return [
+        RankEntry(
+            rank=index,
+            organization=org,
+            value=values[org.path][campaign.metric],
+            figures=values[org.path],
+            named=campaign.is_named(values[org.path][campaign.metric]),
+        )
+        for index, org in enumerate(ordered, start=1)
+    ]
+
+
+def percent(value):
+    """0.6 -> '60%', 0.4125 -> '41.3%'."""
+    number = float(value) * 100
+    return f"{number:.0f}%" if abs(number - round(number)) < 1e-9 else f"{number:.1f}%"
+
+
+def chinese_date(day: date, year=None):
+    """5月22日, with the year in front when it is not ``year`` (the campaign's)."""
+    if year is not None and day.year != year:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.month}月{day.day}日"
+
+
+def draft_notice(campaign, entries, as_of=None):
+    """The paragraph naming the organisations on the wrong side of the threshold.
+
+    Official document text: always Simplified Chinese, whatever the interface language, in the
+    style of the 2019 notice ("截至5月22日，福州市、三明市……等3个设区市录入比例低于60%……").
+    """
+    as_of = as_of or timezone.localdate()
+    named = [entry for entry in entries if entry.named]
+    noun = campaign.ranked_noun
+    threshold = percent(campaign.threshold)
+    with translation.override("zh-hans"):
+        label = str(figure(campaign.metric).label)
+    below = campaign.direction == Direction.BELOW
+    comparison = "低于" if below else "高于"
+    if not named:
+        reached = "均不低于" if below else "均不高于"
+        return f"截至{chinese_date(as_of, campaign.year)}，全部{noun}{label}{reached}{threshold}。"
+    names = "、".join(entry.organization.short_name for entry in named)
+    figures = "，".join(f"{entry.organization.short_name}{percent(entry.value)}" for entry in named)
+    count = len(named)
+    if below:
+        tail = f"处于全省最低，希望以上{count}个{noun}把握工作推进节奏，按时完成任务。"
+    else:
+        tail = f"请以上{count}个{noun}于{chinese_date(campaign.deadline)}前做出详细情况说明。"
+    return (
+        f"截至{chinese_date(as_of, campaign.year)}，{names}等{count}个{noun}{label}{comparison}{threshold}"
+        f"（{figures}），{tail}"
+    )

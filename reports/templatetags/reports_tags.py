@@ -1,0 +1,46 @@
+from django import template
+
+from reports.ranking import percent
+
+register = template.Library()
+
+
+@register.filter
+def figure_value(figures, figure):
+    """A figure's value as a table shows it: counts as numbers, ratios as percentages."""
+    value = figures.get(figure.name)
+    if value is None:
+        return "—"
+    return percent(value) if figure.is_ratio else value
+
+
+@register.filter
+def as_percent(value):
+    return "—" if value is None else percent(value)
+
+
+@register.filter
+def signed_points(value):
+    """A change of a ratio in percentage points: +3.5 / -1.0."""
+    if value is None:
+        return ""
+    return f"{value * 100:+.1f}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, name):
+    """The query string that sorts by ``name``, flipping the order when already sorted by it."""
+    request = context["request"]
+    params = request.GET.copy()
+    descending = params.get("sort") == name and params.get("order") != "desc"
+    params["sort"] = name
+    params["order"] = "desc" if descending else "asc"
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def with_org(context, code):
+    """The current query string pointing at another organisation (drill-down keeps the campaign)."""
+    params = context["request"].GET.copy()
+    params["org"] = code
+    return "?" + params.urlencode()

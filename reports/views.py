@@ -1,0 +1,101 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from branches import access
+from branches.models import Role
+from members.models import Member
+from reports.dashboard import breadcrumb, build_dashboard
+from reports.downloads import download_options, scoped_organization, table_response
+from reports.models import Campaign
+from reports.ranking import draft_notice, ranking
+from reports.snapshots import latest_snapshot
+from reports.spreadsheets.base import get_table, table_kinds
+
+
+@login_required
+def dashboard(request):
+    """A committee's view of its children against the campaigns; a branch gets its own page."""
+    user = request.user
+    role = access.role_of(user)
+    if role is None:
+        raise Http404("No organisation.")
+    code = request.GET.get("org")
+    if role == Role.SECRETARY:
+        organization = access.home_organization(user)
+        if code and code != organization.code:
+            raise Http404("No such organisation.")
+        return branch_page(request, organization)
+    organization = access.organization_for(user, code) if code else access.home_organization(user)
+    access.require(user, access.Capability.VIEW_DASHBOARD, organization)
+    if organization.is_branch:
+        return branch_page(request, organization)
+    board = build_dashboard(
+        organization,
+        campaign_slug=request.GET.get("campaign"),
+        sort=request.GET.get("sort", ""),
+        descending=request.GET.get("order") == "desc",
+    )
+    return render(request, "reports/dashboard.html", {"board": board})
+
+
+def branch_page(request, branch):
+    """One branch: its members, its late entries and its unaccounted numbers."""
+    user = request.user
+    members = Member.objects.visible_to(user).filter(branch=branch).order_by("-join_date", "name")
+    late = Member.objects.visible_to(user).entered_late().filter(developing_organization=branch)
+    editable = access.can(user, access.Capability.ENTER_MEMBERS, branch)
+    return render(
+        request,
+        "reports/branch.html",
+        {
+            "branch": branch,
+            "breadcrumb": breadcrumb(branch),
+            "members": members,
+            "late_members": late,
+            "show_full_ids": editable,
+            "is_committee_view": access.role_of(user) != Role.SECRETARY,
+        },
+    )
+
+
+@login_required
+def notice(request):
+    """The ranking of a campaign's level and the paragraph naming those below threshold."""
+    user = request.user
+    access.require(user, access.Capability.VIEW_DASHBOARD)
+    campaign = get_object_or_404(Campaign.objects.ranked(), slug=request.GET.get("campaign", ""))
+    root = access.scope_root(user) or access.home_organization(user)
+    snapshot = latest_snapshot(campaign)
+    entries = ranking(campaign, root)
+    as_of = timezone.localdate()
+    return render(
+        request,
+        "reports/notice.html",
+        {
+            "campaign": campaign,
+            "root": root,
+            "entries": entries,
+            "snapshot": snapshot,
+            "text": draft_notice(campaign, entries, as_of=as_of),
+            "as_of": as_of,
+            "campaigns": Campaign.objects.ranked().active(),
+        },
+    )
+
+
+@login_required
+def download(request, kind):
+    """An official table of one organisation's subtree, as .xlsx (404 outside the user's scope)."""
+    if kind not in table_kinds():
+        raise Http404("No such table.")
+    organization = scoped_organization(request)
+    if organization is None:
+        raise Http404("No organisation.")
+    table = get_table(kind)
+    options = download_options(request, table)
+    if kind == "ranking":
+        access.require(request.user, access.Capability.VIEW_DASHBOARD, organization)
+        get_object_or_404(Campaign.objects.ranked(), slug=options.get("campaign", ""))
+    return table_response(request, kind, organization, **options)
