@@ -100,11 +100,7 @@ def who_has_not(organization, rows):
         path__startswith=organization.path, graduation_date__isnull=True, no_graduation_reason=""
     )
     result.undated_class_branches = list(undated.order_by("path")[:LIST_LIMIT])
-    result.undated_class_branches_total = (
-        undated.count()
-        if len(result.undated_class_branches) == LIST_LIMIT
-        else len(result.undated_class_branches)
-    )
+    result.undated_class_branches_total = undated.count()
     return result
 
 
