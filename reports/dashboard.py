@@ -120,8 +120,10 @@ def build_dashboard(organization, *, campaign_slug=None, sort="", descending=Fal
     rows = sort_rows(rows, sort, descending)
     chart = None
     if campaign is not None and campaign.metric and rows:
+        # The chart always reads as a ranking, whatever order the table is sorted in.
+        ranked = sorted(rows, key=lambda r: (r.value is None, -(r.value or 0)))
         chart = bar_chart(
-            [(row.organization.short_name, row.value, row.light) for row in rows],
+            [(row.organization.short_name, row.value, row.light) for row in ranked],
             threshold=float(campaign.threshold),
         )
     return Dashboard(

@@ -90,3 +90,14 @@ def test_grant_rejects_a_secretary_on_a_committee(small_province):
 def test_grant_rejects_unknown_org(db):
     with pytest.raises(CommandError):
         call_command("grant", "x", "--org", "NOPE", "--role", "secretary", stdout=io.StringIO())
+
+
+def test_interface_is_chinese_even_for_an_english_browser(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
+
+
+def test_language_switch_gives_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("login"))
+    assert "Sign in" in response.content.decode()
