@@ -1,4 +1,4 @@
-"""Campaigns and their snapshots; submissions and exports join them in later modules."""
+"""Campaigns, snapshots, seals, exports and submissions; one module per topic."""
 
 from reports.models.campaigns import (  # noqa: F401
     Campaign,
@@ -7,4 +7,12 @@ from reports.models.campaigns import (  # noqa: F401
     Direction,
     Snapshot,
     SnapshotFigure,
+)
+from reports.models.exports import Channel, ExportJob, ExportLog  # noqa: F401
+from reports.models.stamps import Issuer  # noqa: F401
+from reports.models.submissions import (  # noqa: F401
+    Submission,
+    SubmissionFile,
+    SubmissionQuerySet,
+    SubmissionStatus,
 )
