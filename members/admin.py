@@ -145,8 +145,9 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     )
     list_per_page = 50
     show_full_result_count = False
-    # Bulk deletion would reach members the user only reads (developed here, now elsewhere).
-    actions = []
+    # No actions, not even the site-wide bulk deletion: it would reach members the user only
+    # reads (developed here, now elsewhere) and bypass the delete service.
+    actions = None
     #: a widget for the development number (e.g. one offering the next free number); None: text
     development_number_widget = None
 
