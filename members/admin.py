@@ -145,6 +145,8 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     )
     list_per_page = 50
     show_full_result_count = False
+    # Facet counts are one more count per filter choice, over a province's millions of rows.
+    show_facets = admin.ShowFacets.NEVER
     # No actions, not even the site-wide bulk deletion: it would reach members the user only
     # reads (developed here, now elsewhere) and bypass the delete service.
     actions = None
