@@ -1,6 +1,7 @@
 import dataclasses
 import tempfile
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -281,7 +282,7 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
         info = self.opts.app_label, self.opts.model_name
         export_url = reverse("admin:{}_{}_roster_export".format(*info))
         if request.GET.get(UnderFilter.parameter_name):
-            export_url += f"?org={request.GET[UnderFilter.parameter_name]}"
+            export_url += "?" + urlencode({"org": request.GET[UnderFilter.parameter_name]})
         extra_context.setdefault("extra_tools", []).append(
             {"url": export_url, "label": _("Export roster (table 1-1)")}
         )

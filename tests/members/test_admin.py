@@ -385,3 +385,12 @@ def test_province_autocomplete_offers_branches_only(client, small_province):
     assert response.status_code == HTTPStatus.OK
     names = {result["text"] for result in response.json()["results"]}
     assert names == {"甲县第一团支部", "甲县第二团支部", "乙县第一团支部"}
+
+
+def test_export_button_follows_the_subtree_filter(client, small_province):
+    sp = small_province
+    MemberFactory(branch=sp.branch)
+    response = logged_in(client, sp.county_user).get(reverse(CHANGELIST), {"under": "C1-K1-B1"})
+    export = reverse("admin:members_member_roster_export") + "?org=C1-K1-B1"
+    assert export in response.content.decode()
+    assert client.get(export).status_code == HTTPStatus.OK
