@@ -245,6 +245,20 @@ class Member(models.Model):
                 _("The number must start with the join year (%(years)s).")
                 % {"years": "/".join(str(y) for y in sorted(years))}
             )
+            return
+        if self.developing_organization_id is None:
+            return
+        # Late import: the numbers module, in turn, looks members up.
+        from members.models.numbers import development_number_problem
+
+        problem = development_number_problem(
+            self.development_number,
+            developing_organization=self.developing_organization,
+            member_pk=self.pk,
+            ranged=validators.number_required(self.join_date),
+        )
+        if problem:
+            errors.setdefault("development_number", []).append(problem)
 
     @property
     def is_new_member(self):
