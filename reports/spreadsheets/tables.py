@@ -1,1 +1,3 @@
 """Importing this module registers every official table with :mod:`reports.spreadsheets.base`."""
+
+from reports.spreadsheets import unused_numbers  # noqa: F401

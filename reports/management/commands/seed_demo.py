@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from branches import demo as tree_demo
 from branches.models import Organization
+from members import demo_numbers
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             tree_demo.build_tree(seed=options["seed"])
             tree_demo.create_logins()
+            demo_numbers.build_numbering(seed=options["seed"])
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations.")
             % {"orgs": Organization.objects.count()}
