@@ -1,0 +1,53 @@
+"""The ledger figures take the same number of queries for 3 children as for 30."""
+
+import pytest
+
+from members import ledger
+from members.models import NumberRange
+from reports.management.commands.compliance import figures_by_child
+from tests.factories import branch, committee, new_member, province
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(root, children):
+    """``children`` cities under ``root``, each with a range, a county range and members."""
+    NumberRange.objects.get_or_create(
+        organization=root, first=201900000001, last=201900099999, defaults={"level": 1}
+    )
+    for index in range(children):
+        city = committee(root, code=f"GC{index}")
+        first = 201900000001 + index * 1000
+        NumberRange.objects.create(organization=city, first=first, last=first + 999)
+        county = committee(city, code=f"GC{index}-K")
+        NumberRange.objects.create(organization=county, first=first, last=first + 99)
+        leaf = branch(county, code=f"GC{index}-B")
+        new_member(leaf, first + index % 7)
+
+
+@pytest.mark.parametrize("children", [3, 30])
+def test_ledger_by_child_is_one_query(django_assert_num_queries, children):
+    root = province(code="P")
+    grow(root, children)
+    with django_assert_num_queries(1):
+        figures = ledger.ledger_by_child(root)
+    assert len(figures) == children
+    assert all(f["numbers_total"] == 1000 and f["numbers_used"] == 1 for f in figures.values())
+
+
+@pytest.mark.parametrize("children", [3, 30])
+def test_compliance_rows_take_two_queries(django_assert_num_queries, children):
+    root = province(code="P")
+    grow(root, children)
+    with django_assert_num_queries(2):
+        rows = figures_by_child(root)
+    assert len(rows) == children
+
+
+def test_ledger_for_one_organisation_is_one_query(django_assert_num_queries):
+    root = province(code="P")
+    grow(root, 3)
+    with django_assert_num_queries(1):
+        figures = ledger.ledger_for(root)
+    assert figures["numbers_total"] == 99999
+    assert figures["numbers_used"] == 3
