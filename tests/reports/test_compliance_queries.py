@@ -10,12 +10,12 @@ from tests.factories import branch, committee, new_member, province
 pytestmark = pytest.mark.django_db
 
 
-def grow(root, children):
-    """``children`` cities under ``root``, each with a range, a county range and members."""
+def grow(root, children, start=0):
+    """``children`` cities under ``root``, each with a range, a county range and a member."""
     NumberRange.objects.get_or_create(
         organization=root, first=201900000001, last=201900099999, defaults={"level": 1}
     )
-    for index in range(children):
+    for index in range(start, start + children):
         city = committee(root, code=f"GC{index}")
         first = 201900000001 + index * 1000
         NumberRange.objects.create(organization=city, first=first, last=first + 999)
