@@ -21,6 +21,13 @@ from members.models import IssuedNumber, NumberRange, UnusedNumber, format_numbe
 from youthleague.spreadsheets.admin import TableImportAdminMixin
 
 
+def _adopt(obj, saved):
+    """Make the form's unsaved ``obj`` the row a service saved, for the admin's messages."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+
+
 class YearFilter(admin.SimpleListFilter):
     title = _("year")
     parameter_name = "year"
@@ -131,10 +138,15 @@ class NumberRangeAdmin(
                 number_range=obj, first=obj.first, last=obj.last, user=request.user
             )
         else:
-            saved = numbering.number_range_create(
-                organization=obj.organization, first=obj.first, last=obj.last, user=request.user
+            _adopt(
+                obj,
+                numbering.number_range_create(
+                    organization=obj.organization,
+                    first=obj.first,
+                    last=obj.last,
+                    user=request.user,
+                ),
             )
-            obj.pk = saved.pk
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)
@@ -200,14 +212,16 @@ class UnusedNumberAdmin(
                 entry=obj, status=obj.status, explanation=obj.explanation, user=request.user
             )
         else:
-            saved = numbering.unused_number_register(
-                first=obj.first,
-                last=obj.last,
-                status=obj.status,
-                explanation=obj.explanation,
-                user=request.user,
+            _adopt(
+                obj,
+                numbering.unused_number_register(
+                    first=obj.first,
+                    last=obj.last,
+                    status=obj.status,
+                    explanation=obj.explanation,
+                    user=request.user,
+                ),
             )
-            obj.pk = saved.pk
 
     def delete_model(self, request, obj):
         numbering.unused_number_delete(entry=obj, user=request.user)
