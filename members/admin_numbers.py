@@ -53,7 +53,7 @@ class NumberAdminMixin:
     """Shared: forms built for the requesting user, service errors shown as messages."""
 
     scope_via = "organization__"
-    actions = []
+    actions = None  # no bulk delete: withdrawals go one by one through the services
     list_per_page = 50
     show_full_result_count = False
 

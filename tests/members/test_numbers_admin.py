@@ -186,3 +186,10 @@ def test_issued_numbers_are_listed_read_only(client, p):
     response = client.post(url, {"number": "201900010027"})
     assert IssuedNumber.objects.get().number == n2019(10026)
     assert as_user(client, p.c2_user).get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_no_bulk_actions_bypass_the_services(client, p):
+    client = as_user(client, p.province_user)
+    for name in ("numberrange", "unusednumber", "issuednumber"):
+        response = client.get(reverse(f"admin:members_{name}_changelist"))
+        assert response.context["action_form"] is None
