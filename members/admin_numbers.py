@@ -121,6 +121,22 @@ class NumberRangeAdmin(
     def get_readonly_fields(self, request, obj=None):
         return ["organization"] if obj is not None else []
 
+    def _may_hand(self, request, obj):
+        """Committees read the ranges handed to their own organisation but do not change them."""
+        try:
+            numbering.number_range_check_user(organization=obj.organization, user=request.user)
+        except ValidationError:
+            return False
+        return True
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._may_hand(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._may_hand(request, obj))
+
     def organization_choices(self, request, db_field):
         organizations = super().organization_choices(request, db_field)
         root = access.scope_root(request.user)

@@ -80,9 +80,7 @@ class UnusedNumberForm(UserFormMixin, forms.ModelForm):
         cleaned["last"] = last
         self.instance.last = last
         try:
-            self.number_range = numbering.unused_number_locate(
-                first=first, last=last, user=self.user
-            )
+            numbering.unused_number_locate(first=first, last=last, user=self.user)
             numbering.unused_number_check_free(first=first, last=last)
         except ValidationError as exc:
             self.add_error("first", exc)

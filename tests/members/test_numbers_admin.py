@@ -193,3 +193,15 @@ def test_no_bulk_actions_bypass_the_services(client, p):
     for name in ("numberrange", "unusednumber", "issuednumber"):
         response = client.get(reverse(f"admin:members_{name}_changelist"))
         assert response.context["action_form"] is None
+
+
+def test_a_committee_reads_but_does_not_change_its_own_ranges(client, p):
+    client = as_user(client, p.c1_user)
+    url = reverse("admin:members_numberrange_change", args=[p.ranges["C1"].pk])
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert not response.context["has_change_permission"]
+    client.post(url, {"first": "201900010001", "last": "201900010099"})
+    assert NumberRange.objects.get(pk=p.ranges["C1"].pk).last == n2019(10100)
+    delete = reverse("admin:members_numberrange_delete", args=[p.ranges["C1"].pk])
+    assert client.post(delete, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
