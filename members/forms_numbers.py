@@ -69,9 +69,15 @@ class UnusedNumberForm(UserFormMixin, forms.ModelForm):
         fields = ["first", "last", "status", "explanation"]
         widgets = {"explanation": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # A registered entry keeps its numbers; delete it and register again to move them.
+            del self.fields["first"], self.fields["last"]
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk or "first" not in self.fields:
+        if "first" not in self.fields:
             return cleaned
         first = cleaned.get("first")
         if first is None:
