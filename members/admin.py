@@ -20,6 +20,7 @@ from members.forms import MEMBER_FORM_FIELDS, MemberForm
 from members.importing import ROSTER_IMPORT
 from members.models import BRANCH_KINDS, Member
 from members.validators import normalize_id_number
+from members.widgets import DevelopmentNumberWidget
 from youthleague.spreadsheets.admin import TableImportAdminMixin
 from youthleague.spreadsheets.writer import TableWriter
 
@@ -151,8 +152,8 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     # No actions, not even the site-wide bulk deletion: it would reach members the user only
     # reads (developed here, now elsewhere) and bypass the delete service.
     actions = None
-    #: a widget for the development number (e.g. one offering the next free number); None: text
-    development_number_widget = None
+    #: the development number's input, with the button that takes the next free number
+    development_number_widget = DevelopmentNumberWidget
 
     # --- scope ----------------------------------------------------------------------------------
 

@@ -394,3 +394,11 @@ def test_export_button_follows_the_subtree_filter(client, small_province):
     export = reverse("admin:members_member_roster_export") + "?org=C1-K1-B1"
     assert export in response.content.decode()
     assert client.get(export).status_code == HTTPStatus.OK
+
+
+def test_add_form_offers_the_next_free_number_button(client, small_province):
+    """The member form's development number comes with the next-free-number button."""
+    client.force_login(small_province.secretary)
+    body = client.get(reverse("admin:members_member_add")).content.decode()
+    assert "取下一个可用编号" in body
+    assert "members/development_number.js" in body
