@@ -8,3 +8,4 @@ from members.models.member import (  # noqa: F401
     entry_deadline_for,
     name_initials,
 )
+from members.models.moves import Move, MoveQuerySet, county_division_name  # noqa: F401
