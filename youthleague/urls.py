@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("dashboard/", report_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
+    path("moves/", include("members.urls_moves")),
     path("admin/", admin.site.urls),
 ]
