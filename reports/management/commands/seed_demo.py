@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from branches import demo as tree_demo
 from branches.models import Organization
+from members import demo_moves
 from reports import demo as campaign_demo
 
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             tree_demo.build_tree(seed=options["seed"])
             tree_demo.create_logins()
             campaign_demo.build_campaigns()
+            demo_moves.build_moves(seed=options["seed"])  # after the members exist
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations.")
             % {"orgs": Organization.objects.count()}
