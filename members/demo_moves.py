@@ -8,6 +8,7 @@ their inbox), townships outside the system by their county code, and other provi
 import random
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from branches.models import Organization
@@ -26,6 +27,8 @@ TOWNSHIPS = [
     ("350823", "临城镇"),
     ("441900", "长安镇"),
 ]
+#: graduates mostly find work in the two big cities, whose committees then confirm them
+DESTINATION_CITIES = ["350100", "350200"]
 OTHER_PROVINCES = ["广东省深圳市南山区团委", "浙江省杭州市西湖区团委", "上海市浦东新区团委"]
 GRADUATE_REASONS = [Reason.EMPLOYMENT, Reason.FURTHER_STUDY, Reason.AWAITING_EMPLOYMENT]
 #: (state to reach, days since the move) in turn; the 50-day ones are overdue at 30 days
@@ -62,11 +65,16 @@ def build_moves(seed=2019, today=None):
             branch__kind=Kind.BRANCH, branch__sector=Organization.Sector.ENTERPRISE
         ).order_by("pk")[:WORKERS]
     )
-    branches = list(
-        Organization.objects.filter(
-            kind=Kind.BRANCH, sector=Organization.Sector.ENTERPRISE
-        ).order_by("path")
-    )
+    enterprise = Organization.objects.filter(
+        kind=Kind.BRANCH, sector=Organization.Sector.ENTERPRISE
+    ).order_by("path")
+    cities = Organization.objects.filter(code__in=DESTINATION_CITIES).values_list("path", flat=True)
+    near = Q()
+    for path in cities:
+        near |= Q(path__startswith=path)
+    branches = list(enterprise.filter(near)) if cities else []
+    if len(branches) < 2:
+        branches = list(enterprise)
     if not members or len(branches) < 2:
         return []
     rng = random.Random(seed)

@@ -32,9 +32,9 @@ from members.models.moves import PENDING_STATES, DestinationKind, Move, State
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 
-# The graduates' page shows class branches graduating within these windows around today.
+# The graduates' page shows class branches graduating within this many days, and those already
+# graduated that still hold members.
 GRADUATES_AHEAD_DAYS = 120
-GRADUATES_BEHIND_DAYS = 365
 GRADUATING_CLASSES_LIMIT = 300
 
 
@@ -338,21 +338,27 @@ def _pending_move_exists():
 
 
 def graduating_classes(*, organization, today=None):
-    """Class branches in ``organization``'s subtree graduating around today, with their counts.
+    """Class branches in ``organization``'s subtree to transfer, with their counts.
 
-    Each branch carries ``member_count``, ``moving_count`` (members with a pending move) and
-    ``to_transfer`` (members without one). Two queries.
+    Returns ``(upcoming, graduated)``: those graduating within ``GRADUATES_AHEAD_DAYS``, soonest
+    first, and those already graduated that still hold members, latest first. Each branch
+    carries ``member_count``, ``moving_count`` (members with a pending move), ``to_transfer``
+    (members without one) and ``days_left``. Three queries.
     """
     today = today or timezone.localdate()
-    branches = list(
-        Organization.objects.class_branches()
-        .filter(
-            path__startswith=organization.path,
-            graduation_date__gte=today - timedelta(days=GRADUATES_BEHIND_DAYS),
+    classes = Organization.objects.class_branches().filter(path__startswith=organization.path)
+    upcoming = list(
+        classes.filter(
+            graduation_date__gte=today,
             graduation_date__lte=today + timedelta(days=GRADUATES_AHEAD_DAYS),
-        )
-        .order_by("graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
+        ).order_by("graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
     )
+    graduated = list(
+        classes.filter(graduation_date__lt=today)
+        .filter(Exists(Member.objects.filter(branch=OuterRef("pk"))))
+        .order_by("-graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
+    )
+    branches = upcoming + graduated
     counts = {
         row["branch"]: row
         for row in Member.objects.filter(branch__in=branches)
@@ -367,7 +373,7 @@ def graduating_classes(*, organization, today=None):
         branch.moving_count = row.get("moving_count", 0)
         branch.to_transfer = branch.member_count - branch.moving_count
         branch.days_left = (branch.graduation_date - today).days
-    return branches
+    return upcoming, graduated
 
 
 def class_members_with_moves(*, user, branch):

@@ -391,17 +391,18 @@ def _apply_graduation(request, formset, fill_date):
 
 @login_required
 def graduates(request):
-    """Class branches graduating soon (or lately), with how many members still to transfer."""
+    """Class branches graduating soon, and those graduated that still hold members, with how many
+    members are still to transfer."""
     organization = _organization(request, FOLLOW)
-    classes = moves.graduating_classes(organization=organization)
+    upcoming, graduated = moves.graduating_classes(organization=organization)
     return render(
         request,
         "moves/graduates.html",
         {
             "organization": organization,
-            "classes": classes,
+            "upcoming": upcoming,
+            "graduated": graduated,
             "ahead": moves.GRADUATES_AHEAD_DAYS,
-            "behind": moves.GRADUATES_BEHIND_DAYS,
         },
     )
 

@@ -176,7 +176,15 @@ def test_graduating_classes_list_members_to_transfer(client, school):
     )
     page = as_user(client, school.committee_user).get(reverse("moves:graduates"), {"org": "S1"})
     assert page.status_code == HTTPStatus.OK
-    (graduating,) = page.context["classes"]
+    assert page.context["graduated"] == []
+    past = timezone.localdate() - timedelta(days=400)
+    left_behind = factories.class_branch(school.school, code="S1-P1", graduation_date=past)
+    factories.MemberFactory(branch=left_behind)
+    factories.class_branch(school.school, code="S1-P2", graduation_date=past)  # emptied
+    page = as_user(client, school.committee_user).get(reverse("moves:graduates"), {"org": "S1"})
+    assert page.context["graduated"] == [left_behind]
+    assert page.context["graduated"][0].to_transfer == 1
+    (graduating,) = page.context["upcoming"]
     assert graduating == school.graduating
     assert (graduating.member_count, graduating.moving_count, graduating.to_transfer) == (3, 1, 2)
 
@@ -193,7 +201,7 @@ def test_graduating_classes_query_count_is_bounded(client, school):
             factories.MemberFactory(branch=branch)
         with CaptureQueriesContext(connection) as queries:
             page = c.get(reverse("moves:graduates"), {"org": "S1"})
-        return len(queries.captured_queries), len(page.context["classes"])
+        return len(queries.captured_queries), len(page.context["upcoming"])
 
     (few, shown_few), (many, shown_many) = queries_with(1), queries_with(10)
     assert (shown_few, shown_many) == (2, 12)
