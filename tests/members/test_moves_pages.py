@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
+from django.template import TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -284,3 +285,16 @@ def test_home_page_links_committees_to_the_moves_pages(client, scene):
     assert reverse("moves:follow_up") in body
     assert admin.site.get_model_admin(Move) is not None
     assert Role.COMMITTEE
+
+
+@pytest.mark.xfail(
+    raises=TemplateSyntaxError,
+    reason="templates/admin/spreadsheets/import.html uses admin_urlname without loading admin_urls",
+)
+def test_admin_import_button_is_the_moves_table(client, scene):
+    c = as_user(client, scene.developing_user)
+    page = c.get(reverse("admin:members_move_table_import"))
+    assert page.status_code == HTTPStatus.OK
+    assert "去向县级行政区划代码" in page.content.decode()
+    secretary = as_user(client, scene.secretary)
+    assert secretary.get(reverse("admin:members_move_table_import")).status_code == 403
