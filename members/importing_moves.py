@@ -80,6 +80,7 @@ class MoveResource(TableResourceMixin, resources.ModelResource):
 
     column_labels = {
         "member": ID_NUMBER,
+        "name": NAME,
         "reason": REASON,
         "moved_on": MOVED_ON,
         "destination_kind": gettext_lazy("destination"),
@@ -128,6 +129,10 @@ class MoveResource(TableResourceMixin, resources.ModelResource):
         codes = {as_text(code) for code in dataset[DESTINATION_CODE]} - {""}
         self.destinations = {o.code: o for o in Organization.objects.filter(code__in=codes)}
 
+    def before_import_row(self, row, **kwargs):
+        # 出国(境) is often typed with full-width brackets.
+        row[REASON] = as_text(row.get(REASON)).replace("（", "(").replace("）", ")")
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
@@ -146,7 +151,7 @@ class MoveResource(TableResourceMixin, resources.ModelResource):
             )
         name = as_text(row.get(NAME))
         if name and name != member.name:
-            errors.setdefault("member", []).append(
+            errors.setdefault("name", []).append(
                 _("The name %(name)s does not match the member's name %(actual)s.")
                 % {"name": name, "actual": member.name}
             )

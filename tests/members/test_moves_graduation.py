@@ -348,7 +348,7 @@ def test_spreadsheet_import_all_or_nothing_with_excel_row_numbers(tmp_path, scho
         [
             row(1, s[0], code=school.job.code),
             row(2, s[1], county="350128", township="潭城镇", reason="升学"),
-            row(3, s[2], other="广东省深圳市团委", reason="出国(境)", day="2030-07-01"),
+            row(3, s[2], other="广东省深圳市团委", reason="出国（境）", day="2030-07-01"),
         ],
         name="good.xlsx",
     )
@@ -381,6 +381,11 @@ def test_spreadsheet_import_checks_member_name_class_and_duplicates(tmp_path, sc
     )
     outcome = class_import(school.graduating).run(path, user=school.committee_user)
     assert sorted({e.row for e in outcome.errors}) == [4, 5, 6, 7]
+    by_row = {e.row: e.message for e in outcome.errors}
+    assert by_row[4].startswith("姓名：")
+    assert "本班" in by_row[5]
+    assert "尚未报到或结束" in by_row[6]
+    assert by_row[7].startswith("去向团组织代码：")
     # The admin's import (no class) finds the stranger, who is in the user's scope.
     anywhere = MOVE_IMPORT.run(
         sheet(tmp_path, [row(1, stranger, code=school.job.code)], name="one.xlsx"),
