@@ -8,4 +8,7 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         # The number admins live in their own module beside the member admin.
-        from members import admin_numbers  # noqa: F401
+        from members import (
+            admin_moves,  # noqa: F401  (registers the moves admin)
+            admin_numbers,  # noqa: F401
+        )

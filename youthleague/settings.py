@@ -254,6 +254,8 @@ YOUTHLEAGUE = {
     "ENTRY_DEADLINE_MONTHS": 1,
     # Development numbers carry the join year; numbers of these years may be used for either.
     "INTERCHANGEABLE_NUMBER_YEARS": ((2017, 2018),),
+    # A moved member who has not reported this many days after the move is overdue.
+    "MOVE_OVERDUE_DAYS": env_int("DJANGO_MOVE_OVERDUE_DAYS", 30),
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("dashboard/", report_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
+    path("moves/", include("members.urls_moves")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
 ]

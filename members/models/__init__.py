@@ -8,6 +8,7 @@ from members.models.member import (  # noqa: F401
     entry_deadline_for,
     name_initials,
 )
+from members.models.moves import Move, MoveQuerySet, county_division_name  # noqa: F401
 from members.models.numbers import (  # noqa: F401
     IssuedNumber,
     NumberRange,

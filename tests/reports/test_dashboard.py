@@ -139,6 +139,12 @@ def test_dashboard_query_count_is_flat_as_the_tree_grows(client, db, graduation_
             response = client.get(reverse("dashboard"), {"org": root.code})
         assert response.status_code == HTTPStatus.OK
         assert len(response.context["board"].rows) == children
-        return len(queries.captured_queries)
+        # The session middleware's own bookkeeping (renewing the idle timeout) is not the page's.
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+        ]
 
-    assert queries_for(3) == queries_for(30)
+    small, large = queries_for(3), queries_for(30)
+    assert len(small) == len(large)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from branches import demo as tree_demo
 from branches.models import Organization
 from members import demo as member_demo
-from members import demo_numbers
+from members import demo_moves, demo_numbers
 from members.models import Member
 from reports import demo as campaign_demo
 
@@ -47,6 +47,7 @@ class Command(BaseCommand):
             demo_numbers.build_numbering(seed=options["seed"])
             campaign_demo.build_campaigns()
             campaign_demo.build_issuers()
+            demo_moves.build_moves(seed=options["seed"])  # after the members exist
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations, %(members)d members.")
             % {"orgs": Organization.objects.count(), "members": Member.objects.count()}

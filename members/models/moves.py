@@ -1,0 +1,434 @@
+"""Moves (流动): a member who left for study or work, followed until they report in (报到).
+
+The developing organisation (发展团组织) stays responsible for a moved member until they report to
+a branch where they now are. A destination is an organisation in this system, a township or street
+outside it (named by its GB/T 2260 county division code and its own name), or another province's
+system. Writes go through :mod:`members.moves`.
+"""
+
+import functools
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum import numdb
+
+from branches import access
+from branches.models import Organization
+from members.models.member import Member
+
+_COUNTY_CODE_RE = re.compile(r"^\d{6}$")
+_PERIOD_RE = re.compile(r"^\[(\d{4})?-(\d{4})?\]")
+# Names the division table gives to groupings that are not a county-level division of their own.
+_PLACEHOLDER_NAMES = {
+    "市辖区",
+    "县",
+    "省直辖县级行政单位",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+}
+
+
+def _current_name(entry):
+    """The name a table entry carries today, or '' when the division was abolished.
+
+    Entries read ``[1983-2019]桥东区,[2020-]襄都区``: periods with an open end are current.
+    """
+    if not entry:
+        return ""
+    last = entry.split(",")[-1]
+    match = _PERIOD_RE.match(last)
+    if match and match.group(2):
+        return ""
+    return last[match.end() :] if match else last
+
+
+@functools.cache
+def county_division_name(code):
+    """The current name of a county-level division (GB/T 2260) such as 350128 (平潭县), or ''.
+
+    The table is the one python-stdnum ships. A prefecture's own code (ending in 00) counts only
+    for a prefecture-level city without counties (东莞市 441900), whose townships sit directly
+    under it; abolished codes and groupings such as 市辖区 do not count.
+    """
+    if not isinstance(code, str) or not _COUNTY_CODE_RE.match(code) or code.endswith("0000"):
+        return ""
+    parts = dict(numdb.get("cn/loc").info(code))
+    name = _current_name(parts.get(code[2:], {}).get("county", ""))
+    if not name or name in _PLACEHOLDER_NAMES:
+        return ""
+    if code.endswith("00") and any(
+        county_division_name(f"{code[:4]}{n:02d}") for n in range(1, 100)
+    ):
+        return ""
+    province = dict(numdb.get("cn/loc").info(code)).get(code[:2], {}).get("province", "")
+    return f"{province}{name}" if province and province != name else name
+
+
+def validate_county_code(value):
+    """A six-digit code of a county-level division that exists today."""
+    if not _COUNTY_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _("A county division code has exactly six digits, such as 350128."), code="format"
+        )
+    if not county_division_name(value):
+        raise ValidationError(
+            _("%(code)s is not the code of a county-level division (GB/T 2260) in use today.")
+            % {"code": value},
+            code="unknown",
+        )
+
+
+class Reason(models.TextChoices):
+    FURTHER_STUDY = "further_study", _("further study")
+    EMPLOYMENT = "employment", _("employment")
+    MILITARY = "military", _("military service")
+    AWAITING_EMPLOYMENT = "awaiting_employment", _("awaiting employment")
+    ABROAD = "abroad", _("going abroad (outside the mainland)")
+    OTHER = "other", _("other")
+
+
+class DestinationKind(models.TextChoices):
+    ORGANIZATION = "organization", _("an organisation in this system")
+    TOWNSHIP = "township", _("a township or street outside this system")
+    OTHER_PROVINCE = "other_province", _("another province's system")
+
+
+class State(models.TextChoices):
+    MOVED = "moved", _("moved")
+    CONTACTED = "contacted", _("contacted")
+    REPORTED = "reported", _("reported")
+    CLOSED = "closed", _("closed")
+
+
+class CloseReason(models.TextChoices):
+    AGED_OUT = "aged_out", _("left the League on reaching the age limit")
+    LOST_CONTACT = "lost_contact", _("cannot be reached")
+    SETTLED_ABROAD = "settled_abroad", _("settled outside the mainland")
+    RECORDED_IN_ERROR = "recorded_in_error", _("recorded in error")
+    OTHER = "other", _("other (explain in the note)")
+
+
+PENDING_STATES = (State.MOVED, State.CONTACTED)
+
+
+def overdue_days():
+    """Days after the move date from which a move that has not been reported is overdue."""
+    return settings.YOUTHLEAGUE.get("MOVE_OVERDUE_DAYS", 30)
+
+
+def overdue_cutoff(today=None):
+    """Moves dated before this day and still pending are overdue."""
+    return (today or timezone.localdate()) - timedelta(days=overdue_days())
+
+
+class MoveQuerySet(models.QuerySet):
+    def pending(self):
+        """Moves whose member has not reported yet (moved or contacted)."""
+        return self.filter(state__in=PENDING_STATES)
+
+    def overdue(self, today=None):
+        return self.pending().filter(moved_on__lt=overdue_cutoff(today))
+
+    def visible_to(self, user):
+        """Moves the user may see: the member's developing organisation, the branch they left or
+        the destination organisation is in the user's scope."""
+        return self.filter(
+            access.in_scope_q(user, "member__developing_organization__")
+            | access.in_scope_q(user, "from_branch__")
+            | access.in_scope_q(user, "destination_organization__")
+        )
+
+    def followed_by(self, user):
+        """Moves the user follows up as the developing side (records contact, closes)."""
+        if not access.can(user, access.Capability.FOLLOW_MOVES):
+            return self.none()
+        return access.scope_queryset(user, self, via="member__developing_organization__")
+
+    def incoming_for(self, user):
+        """Moves into an organisation of the user's scope: the receiving side's inbox."""
+        if not access.can(user, access.Capability.FOLLOW_MOVES):
+            return self.none()
+        return access.scope_queryset(
+            user,
+            self.filter(destination_kind=DestinationKind.ORGANIZATION),
+            via="destination_organization__",
+        )
+
+    def with_related(self):
+        return self.select_related(
+            "member",
+            "member__developing_organization",
+            "from_branch",
+            "destination_organization",
+            "received_branch",
+            "contacted_by",
+        )
+
+    def overdue_first(self, today=None):
+        """Overdue moves first, then the oldest first."""
+        return self.annotate(
+            overdue_rank=models.Case(
+                models.When(
+                    Q(state__in=PENDING_STATES, moved_on__lt=overdue_cutoff(today)),
+                    then=models.Value(0),
+                ),
+                default=models.Value(1),
+            )
+        ).order_by("overdue_rank", "moved_on", "pk")
+
+
+def _user_fk(verbose_name, related_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
+class Move(models.Model):
+    """A member's move away from their branch, from the day they left until they report in."""
+
+    Reason = Reason
+    DestinationKind = DestinationKind
+    State = State
+    CloseReason = CloseReason
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="moves", verbose_name=_("member")
+    )
+    from_branch = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="moves_out",
+        verbose_name=_("branch left"),
+        help_text=_("The member's branch when they moved."),
+    )
+    reason = models.CharField(_("reason for moving"), max_length=30, choices=Reason.choices)
+    moved_on = models.DateField(_("date of the move"))
+    destination_kind = models.CharField(
+        _("kind of destination"), max_length=20, choices=DestinationKind.choices
+    )
+    destination_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moves_in",
+        verbose_name=_("destination organisation"),
+    )
+    destination_county_code = models.CharField(
+        _("county division code"),
+        max_length=6,
+        blank=True,
+        validators=[validate_county_code],
+        help_text=_("The six-digit code of the county, district or county-level city (GB/T 2260)."),
+    )
+    destination_township = models.CharField(
+        _("township or street"),
+        max_length=50,
+        blank=True,
+        help_text=_("The township or street (乡镇（街道）) of origin or of the workplace."),
+    )
+    destination_other_province = models.CharField(
+        _("other province's system"),
+        max_length=100,
+        blank=True,
+        help_text=_("The province and the organisation the member moved to there."),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("School, employer or unit at the destination."),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.MOVED, editable=False
+    )
+    contact_note = models.TextField(_("contact note"), blank=True, editable=False)
+    contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True, editable=False)
+    contacted_by = _user_fk(_("contacted by"), "+")
+    received_branch = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="moves_received",
+        verbose_name=_("branch reported to"),
+    )
+    report_note = models.TextField(_("report note"), blank=True, editable=False)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True, editable=False)
+    reported_by = _user_fk(_("report confirmed by"), "+")
+    close_reason = models.CharField(
+        _("reason for closing"),
+        max_length=30,
+        choices=CloseReason.choices,
+        blank=True,
+        editable=False,
+    )
+    close_note = models.TextField(_("closing note"), blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = _user_fk(_("closed by"), "+")
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    created_by = _user_fk(_("recorded by"), "+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = MoveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("move")
+        verbose_name_plural = _("moves")
+        ordering = ["-moved_on", "-id"]
+        indexes = [
+            models.Index(fields=["state", "moved_on"], name="move_state_date_idx"),
+            models.Index(
+                fields=["destination_organization", "state"], name="move_destination_state_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__in=Reason.values), name="move_reason_valid"),
+            models.CheckConstraint(condition=Q(state__in=State.values), name="move_state_valid"),
+            models.CheckConstraint(
+                condition=Q(close_reason__in=["", *CloseReason.values]),
+                name="move_close_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        destination_kind=DestinationKind.ORGANIZATION,
+                        destination_organization__isnull=False,
+                        destination_county_code="",
+                        destination_township="",
+                        destination_other_province="",
+                    )
+                    | Q(
+                        Exact(Length("destination_county_code"), 6),
+                        ~Q(destination_township=""),
+                        destination_kind=DestinationKind.TOWNSHIP,
+                        destination_organization__isnull=True,
+                        destination_other_province="",
+                    )
+                    | Q(
+                        ~Q(destination_other_province=""),
+                        destination_kind=DestinationKind.OTHER_PROVINCE,
+                        destination_organization__isnull=True,
+                        destination_county_code="",
+                        destination_township="",
+                    )
+                ),
+                name="move_destination_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.MOVED, contacted_at__isnull=True)
+                | Q(state=State.CONTACTED, contacted_at__isnull=False)
+                | Q(state__in=[State.REPORTED, State.CLOSED]),
+                name="move_contact_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.REPORTED, reported_at__isnull=False)
+                | (
+                    ~Q(state=State.REPORTED)
+                    & Q(reported_at__isnull=True, received_branch__isnull=True)
+                ),
+                name="move_report_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(received_branch__isnull=True)
+                | Q(destination_kind=DestinationKind.ORGANIZATION),
+                name="move_received_only_in_system",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.CLOSED, closed_at__isnull=False) & ~Q(close_reason="")
+                | ~Q(state=State.CLOSED) & Q(closed_at__isnull=True, close_reason=""),
+                name="move_close_matches_state",
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(state__in=PENDING_STATES),
+                name="move_one_pending_per_member",
+                violation_error_message=_(
+                    "This member already has a move that has not been reported or closed."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.destination_display}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        kind = self.destination_kind
+        organization = self.destination_organization
+        county, township = self.destination_county_code, self.destination_township
+        other = self.destination_other_province
+        if kind == DestinationKind.ORGANIZATION:
+            if organization is None:
+                errors["destination_organization"] = _("Give the destination organisation.")
+            elif self.from_branch_id and organization.pk == self.from_branch_id:
+                errors["destination_organization"] = _(
+                    "The destination is the branch the member is leaving."
+                )
+            stray = county or township or other
+        elif kind == DestinationKind.TOWNSHIP:
+            if not county and "destination_county_code" not in errors:
+                errors["destination_county_code"] = _("Give the county division code.")
+            if not township:
+                errors["destination_township"] = _("Give the township or street.")
+            stray = organization or other
+        elif kind == DestinationKind.OTHER_PROVINCE:
+            if not other:
+                errors["destination_other_province"] = _(
+                    "Give the province and the organisation the member moved to."
+                )
+            stray = organization or county or township
+        else:
+            stray = None
+        if stray:
+            errors.setdefault(
+                "destination_kind", _("Give only the destination of the kind chosen.")
+            )
+        if self.member_id and self.moved_on and self.moved_on < self.member.join_date:
+            errors["moved_on"] = _("The move cannot be dated before the member joined.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_pending(self):
+        return self.state in PENDING_STATES
+
+    def is_overdue(self, today=None):
+        return self.is_pending and self.moved_on < overdue_cutoff(today)
+
+    @property
+    def days_since_move(self):
+        return (timezone.localdate() - self.moved_on).days
+
+    @property
+    def is_in_system(self):
+        return self.destination_kind == DestinationKind.ORGANIZATION
+
+    @property
+    def destination_display(self):
+        """The destination as one line of text."""
+        if self.destination_kind == DestinationKind.ORGANIZATION:
+            return str(self.destination_organization or "")
+        if self.destination_kind == DestinationKind.TOWNSHIP:
+            county = county_division_name(self.destination_county_code)
+            return f"{county}{self.destination_township}（{self.destination_county_code}）"
+        return self.destination_other_province

@@ -1,0 +1,390 @@
+"""Moved members (流动团员): recording moves, following them up, report-in, graduates in bulk.
+
+Who does what, decided through :mod:`branches.access` (capability ``FOLLOW_MOVES``):
+
+* the *developing side* — users whose scope holds the member's developing organisation, which
+  stays responsible until the member reports — records contacts and closes moves;
+* a move is recorded by the developing side or by the side of the member's current branch;
+* the *receiving side* — users whose scope holds the branch the member reports to, inside the
+  destination organisation — confirms a report-in; the member's current branch then changes.
+  For a destination outside this system (a township or street, another province) nobody here can
+  confirm, so the developing side records the report-in with a note of where it took place.
+
+Every service validates with ``full_clean()`` inside ``transaction.atomic``; a user of the wrong
+side gets ``PermissionDenied`` (views look moves up through the scoped querysets first, so that
+outsiders see 404).
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches import access
+from branches.models import Organization
+from branches.services import organization_set_graduation
+from members.models import Member
+from members.models.moves import PENDING_STATES, DestinationKind, Move, State
+
+FOLLOW = access.Capability.FOLLOW_MOVES
+
+# The graduates' page shows class branches graduating within this many days, and those already
+# graduated that still hold members.
+GRADUATES_AHEAD_DAYS = 120
+GRADUATING_CLASSES_LIMIT = 300
+
+
+class MoveBatchError(ValidationError):
+    """Some entries of a batch were rejected; ``by_entry`` maps each entry's index to its error.
+
+    Nothing of the batch was saved.
+    """
+
+    def __init__(self, by_entry):
+        self.by_entry = dict(by_entry)
+        super().__init__(
+            _("%(count)d of the moves were rejected; none was recorded.")
+            % {"count": len(self.by_entry)}
+        )
+
+
+# --- who may act --------------------------------------------------------------------------------
+
+
+def can_record_move(user, member):
+    """The developing side or the side of the member's current branch."""
+    return access.can(user, FOLLOW, member.branch) or access.can(
+        user, FOLLOW, member.developing_organization
+    )
+
+
+def is_developing_side(user, move):
+    return access.can(user, FOLLOW, move.member.developing_organization)
+
+
+def is_receiving_side(user, move, branch=None):
+    """Whether ``user`` may confirm ``move``'s report-in (to ``branch``, default the destination)."""
+    if not move.is_in_system:
+        return False
+    return access.can(user, FOLLOW, branch or move.destination_organization)
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- recording a move ---------------------------------------------------------------------------
+
+
+def infer_destination_kind(*, organization, county_code, township, other_province):
+    """The kind of destination from the fields given; exactly one kind must be filled."""
+    given = [
+        kind
+        for kind, filled in (
+            (DestinationKind.ORGANIZATION, organization is not None),
+            (DestinationKind.TOWNSHIP, bool(county_code or township)),
+            (DestinationKind.OTHER_PROVINCE, bool(other_province)),
+        )
+        if filled
+    ]
+    if len(given) != 1:
+        raise ValidationError(
+            {
+                "destination_kind": _(
+                    "Give exactly one destination: an organisation code in this system, a county "
+                    "division code with a township or street, or another province's system."
+                )
+            }
+        )
+    return given[0]
+
+
+def move_build(
+    *,
+    member,
+    reason,
+    moved_on,
+    destination_organization=None,
+    destination_county_code="",
+    destination_township="",
+    destination_other_province="",
+    note="",
+    destination_kind=None,
+):
+    """An unsaved move of ``member`` from their current branch; the kind is inferred if not given."""
+    county_code = (destination_county_code or "").strip()
+    township = (destination_township or "").strip()
+    other = (destination_other_province or "").strip()
+    if destination_kind is None:
+        destination_kind = infer_destination_kind(
+            organization=destination_organization,
+            county_code=county_code,
+            township=township,
+            other_province=other,
+        )
+    return Move(
+        member=member,
+        from_branch_id=member.branch_id,
+        reason=reason,
+        moved_on=moved_on,
+        destination_kind=destination_kind,
+        destination_organization=destination_organization,
+        destination_county_code=county_code,
+        destination_township=township,
+        destination_other_province=other,
+        note=(note or "").strip(),
+    )
+
+
+def move_validate_new(*, move, user=None):
+    """Check an unsaved move: the user's side, the fields and the one-pending-move rule."""
+    if user is not None:
+        _require(can_record_move(user, move.member))
+    move.full_clean()
+
+
+def move_save_new(*, move, user=None):
+    """Validate and save an unsaved move built by :func:`move_build`."""
+    with transaction.atomic():
+        move_validate_new(move=move, user=user)
+        move.created_by = user
+        move.save()
+    return move
+
+
+def move_create(*, member, reason, moved_on, user=None, **destination):
+    """Record that ``member`` moved on ``moved_on`` for ``reason`` to the given destination.
+
+    ``destination`` takes the keyword arguments of :func:`move_build`: an organisation, or a
+    county division code with a township, or another province's system, and a note.
+    """
+    move = move_build(member=member, reason=reason, moved_on=moved_on, **destination)
+    return move_save_new(move=move, user=user)
+
+
+def moves_create_bulk(*, entries, user=None):
+    """Record many moves, all or none: ``entries`` are keyword dicts for :func:`move_create`.
+
+    Raises :class:`MoveBatchError` naming every rejected entry; nothing is saved then.
+    """
+    created, errors = [], {}
+    with transaction.atomic():
+        for index, fields in enumerate(entries):
+            try:
+                with transaction.atomic():
+                    created.append(move_create(user=user, **fields))
+            except PermissionDenied:
+                errors[index] = ValidationError(_("This member is not in your scope."))
+            except ValidationError as exc:
+                errors[index] = exc
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise MoveBatchError(errors)
+    return created
+
+
+# --- following a move up ------------------------------------------------------------------------
+
+
+def _locked_pending(move):
+    """The move re-read under a row lock; only a pending move may change state."""
+    fresh = Move.objects.select_for_update().select_related("member").get(pk=move.pk)
+    if fresh.state not in PENDING_STATES:
+        raise ValidationError(_("This move has already been reported or closed."))
+    return fresh
+
+
+def _stamp_user(instance, user):
+    if user is not None:
+        instance._history_user = user
+
+
+def move_record_contact(*, move, user, note, contacted_at=None):
+    """The developing side reached the member: note what was said; the move becomes contacted."""
+    if user is not None:
+        _require(is_developing_side(user, move))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"contact_note": _("Write down what the member said.")})
+    with transaction.atomic():
+        fresh = _locked_pending(move)
+        fresh.state = State.CONTACTED
+        fresh.contact_note = note
+        fresh.contacted_at = contacted_at or timezone.now()
+        fresh.contacted_by = user
+        fresh.full_clean()
+        _stamp_user(fresh, user)
+        fresh.save()
+    return fresh
+
+
+def move_confirm_report(*, move, user, branch=None, note=""):
+    """The member reported in (报到).
+
+    For a destination in this system only the receiving side confirms, choosing the branch
+    inside the destination organisation when that is a committee; the member's current branch
+    becomes that branch, saved so that the member's history shows both branches. For a
+    destination outside the system the developing side records where the member reported.
+    """
+    note = (note or "").strip()
+    with transaction.atomic():
+        fresh = _locked_pending(move)
+        member = Member.objects.select_for_update().get(pk=fresh.member_id)
+        fresh.member = member
+        if fresh.is_in_system:
+            target = branch or fresh.destination_organization
+            if not target.is_branch:
+                raise ValidationError(
+                    {"received_branch": _("Choose the branch the member reported to.")}
+                )
+            if not fresh.destination_organization.contains(target):
+                raise ValidationError(
+                    {"received_branch": _("The branch is not inside the destination organisation.")}
+                )
+            if user is not None:
+                _require(is_receiving_side(user, fresh, target))
+            if target.pk == member.branch_id:
+                raise ValidationError(
+                    {"received_branch": _("The member is already in this branch.")}
+                )
+            previous = member.branch
+            member.branch = target
+            member._change_reason = _("Reported in from %(old)s to %(new)s") % {
+                "old": previous.name,
+                "new": target.name,
+            }
+            _stamp_user(member, user)
+            member.save(update_fields=["branch"])
+            fresh.received_branch = target
+        else:
+            if user is not None:
+                _require(is_developing_side(user, fresh))
+            if not note:
+                raise ValidationError(
+                    {"report_note": _("Write down where and when the member reported.")}
+                )
+        fresh.state = State.REPORTED
+        fresh.report_note = note
+        fresh.reported_at = timezone.now()
+        fresh.reported_by = user
+        fresh.full_clean()
+        _stamp_user(fresh, user)
+        fresh.save()
+    return fresh
+
+
+def move_close(*, move, user, reason, note=""):
+    """The developing side stops following a member who will not report, with the reason."""
+    if user is not None:
+        _require(is_developing_side(user, move))
+    note = (note or "").strip()
+    if reason not in Move.CloseReason.values:
+        raise ValidationError({"close_reason": _("Choose a reason for closing.")})
+    if reason == Move.CloseReason.OTHER and not note:
+        raise ValidationError({"close_note": _("Explain why the move is closed.")})
+    with transaction.atomic():
+        fresh = _locked_pending(move)
+        fresh.state = State.CLOSED
+        fresh.close_reason = reason
+        fresh.close_note = note
+        fresh.closed_at = timezone.now()
+        fresh.closed_by = user
+        fresh.full_clean()
+        _stamp_user(fresh, user)
+        fresh.save()
+    return fresh
+
+
+def report_branch_choices(user, move):
+    """Branches the user may confirm ``move``'s report-in to: inside the destination, in scope."""
+    if not move.is_in_system:
+        return Organization.objects.none()
+    return access.scope_queryset(
+        user,
+        Organization.objects.subtree_of(move.destination_organization).filter(
+            kind__in=[Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH]
+        ),
+    ).exclude(pk=move.member.branch_id)
+
+
+# --- graduation (学社衔接) -----------------------------------------------------------------------
+
+
+def graduation_dates_set(*, changes, user=None):
+    """Set graduation dates or reasons for many class branches at once, all or nothing.
+
+    ``changes`` are ``(branch, graduation_date, reason)`` triples, each with a date or a reason
+    (teachers' or mixed branch). Returns how many branches changed.
+    """
+    groups = defaultdict(list)
+    for branch, graduation_date, reason in changes:
+        groups[(graduation_date, reason or "")].append(branch)
+    with transaction.atomic():
+        for (graduation_date, reason), branches in groups.items():
+            organization_set_graduation(
+                organizations=branches, graduation_date=graduation_date, reason=reason, user=user
+            )
+    return sum(len(branches) for branches in groups.values())
+
+
+def _pending_move_exists():
+    return Exists(Move.objects.pending().filter(member=OuterRef("pk")))
+
+
+def graduating_classes(*, organization, today=None):
+    """Class branches in ``organization``'s subtree to transfer, with their counts.
+
+    Returns ``(upcoming, graduated)``: those graduating within ``GRADUATES_AHEAD_DAYS``, soonest
+    first, and those already graduated that still hold members, latest first. Each branch
+    carries ``member_count``, ``moving_count`` (members with a pending move), ``to_transfer``
+    (members without one) and ``days_left``. Three queries.
+    """
+    today = today or timezone.localdate()
+    classes = Organization.objects.class_branches().filter(path__startswith=organization.path)
+    upcoming = list(
+        classes.filter(
+            graduation_date__gte=today,
+            graduation_date__lte=today + timedelta(days=GRADUATES_AHEAD_DAYS),
+        ).order_by("graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
+    )
+    graduated = list(
+        classes.filter(graduation_date__lt=today)
+        .filter(Exists(Member.objects.filter(branch=OuterRef("pk"))))
+        .order_by("-graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
+    )
+    branches = upcoming + graduated
+    counts = {
+        row["branch"]: row
+        for row in Member.objects.filter(branch__in=branches)
+        .annotate(moving=_pending_move_exists())
+        .values("branch")
+        .annotate(total=Count("pk"), moving_count=Count("pk", filter=Q(moving=True)))
+        .order_by()
+    }
+    for branch in branches:
+        row = counts.get(branch.pk, {})
+        branch.member_count = row.get("total", 0)
+        branch.moving_count = row.get("moving_count", 0)
+        branch.to_transfer = branch.member_count - branch.moving_count
+        branch.days_left = (branch.graduation_date - today).days
+    return upcoming, graduated
+
+
+def class_members_with_moves(*, user, branch):
+    """The members of a class branch the user may see, each with ``latest_move`` (or None) and
+    ``pending_move``; two queries."""
+    members = list(Member.objects.visible_to(user).filter(branch=branch).order_by("name", "pk"))
+    latest = {}
+    for move in Move.objects.filter(member__in=members).order_by("member_id", "-moved_on", "-pk"):
+        latest.setdefault(move.member_id, move)
+    for member in members:
+        move = latest.get(member.pk)
+        member.latest_move = move
+        member.pending_move = move if move is not None and move.is_pending else None
+    return members

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from members import views_moves as views
+
+app_name = "moves"
+
+urlpatterns = [
+    path("", views.follow_up, name="follow_up"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("new/", views.move_new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/contact/", views.record_contact, name="contact"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/confirm/", views.confirm_report, name="confirm"),
+    path("graduation/", views.graduation_dates, name="graduation"),
+    path("graduates/", views.graduates, name="graduates"),
+    path("graduates/<str:code>/", views.graduating_class, name="class"),
+    path("graduates/<str:code>/template.xlsx", views.class_template, name="class_template"),
+]
