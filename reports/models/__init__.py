@@ -8,3 +8,4 @@ from reports.models.campaigns import (  # noqa: F401
     Snapshot,
     SnapshotFigure,
 )
+from reports.models.schools import EducationCount, Explanation  # noqa: F401
