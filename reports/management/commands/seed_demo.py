@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from branches import demo as tree_demo
 from branches.models import Organization
 from reports import demo as campaign_demo
+from reports import demo_schools
 
 
 class Command(BaseCommand):
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             tree_demo.build_tree(seed=options["seed"])
             tree_demo.create_logins()
             campaign_demo.build_campaigns()
+            demo_schools.build_education_counts()
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations.")
             % {"orgs": Organization.objects.count()}
