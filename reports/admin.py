@@ -1,10 +1,19 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access
 from branches.admin_scoping import ScopedAdminMixin
-from reports.models import Campaign, CampaignForward, Snapshot
+from reports.models import (
+    Campaign,
+    CampaignForward,
+    ExportLog,
+    Issuer,
+    Snapshot,
+    Submission,
+    SubmissionFile,
+)
 from reports.snapshots import snapshot_take
 from reports.tasks import schedule_deadline_snapshot
 
@@ -111,3 +120,109 @@ class SnapshotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return access.can(request.user, access.Capability.MANAGE_CAMPAIGNS)
+
+
+@admin.register(Issuer)
+class IssuerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Committees upload their own seal (PNG, size checked) and name their contact person."""
+
+    scope_via = "organization__"
+    manage_capability = access.Capability.SUBMIT
+    list_display = ["organization", "contact_person", "contact_phone", "has_seal", "updated_at"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    search_fields = ["organization__name", "organization__code"]
+
+    def organization_choices(self, request, db_field):
+        if access.sees_everything(request.user):
+            return super().organization_choices(request, db_field)
+        home = access.home_organization(request.user)
+        return type(home).objects.filter(pk=home.pk)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not access.sees_everything(request.user):
+            return obj.organization == access.home_organization(
+                request.user
+            ) and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+    @admin.display(boolean=True, description=_("seal"))
+    def has_seal(self, obj):
+        return bool(obj.seal)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Provincial staff read who exported what."""
+
+    list_display = ["created_at", "user", "kind", "organization_code", "rows", "stamped", "channel"]
+    list_filter = ["kind", "channel", "stamped"]
+    search_fields = ["organization_code", "user__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return access.can(request.user, access.Capability.READ_EXPORT_LOG)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.user, access.Capability.READ_EXPORT_LOG)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SubmissionFileInline(admin.TabularInline):
+    model = SubmissionFile
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "file", "rows", "digest", "verification_code"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A read-only record of every version sent up; decisions are taken on the submission page."""
+
+    scope_via = "organization__"
+    list_display = [
+        "organization",
+        "campaign",
+        "version",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_by",
+    ]
+    list_filter = ["campaign", "status"]
+    list_select_related = ["organization", "campaign", "submitted_by", "reviewed_by"]
+    search_fields = ["organization__name", "organization__code"]
+    inlines = [SubmissionFileInline]
+    readonly_fields = [
+        "campaign",
+        "organization",
+        "version",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "deadline",
+        "note",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+    ]

@@ -38,6 +38,7 @@ NOTICE_CAMPAIGNS = [
         "deadline": date(2019, 6, 20),
         "metric": "",
         "threshold": None,
+        "submission_tables": "roster,unused_numbers,school_counts",
     },
 ]
 
@@ -45,12 +46,18 @@ NOTICE_CAMPAIGNS = [
 def build_campaigns(year=2019):
     """Create the notice's campaigns whose figures exist, and the university's forward."""
     from reports.metrics import rankable_choices
+    from reports.spreadsheets.base import table_kinds
 
     known = {name for name, _label in rankable_choices()}
+    tables = set(table_kinds())
     created = []
     for spec in NOTICE_CAMPAIGNS:
         if spec["metric"] and spec["metric"] not in known:
             continue
+        spec = dict(spec)
+        if spec.get("submission_tables"):
+            wanted = spec["submission_tables"].split(",")
+            spec["submission_tables"] = ",".join(kind for kind in wanted if kind in tables)
         created.append(Campaign.objects.create(year=year, **spec))
     university = Organization.objects.filter(code="XMU").first()
     entry = Campaign.objects.filter(slug="2019-entry").first()
@@ -64,3 +71,27 @@ def build_campaigns(year=2019):
             instructions="组织2017年以来新发展团员到所在团支部报到，确保全部录入“智慧团建”系统。",
         )
     return created
+
+
+def build_issuers():
+    """Seals and contacts for the demo's cities, the province and the university."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import Issuer
+    from reports.seals import draw_seal
+
+    organizations = Organization.objects.filter(
+        kind__in=[Organization.Kind.PROVINCE, Organization.Kind.CITY]
+    ) | Organization.objects.filter(code="XMU")
+    for index, organization in enumerate(organizations.order_by("path")):
+        issuer = Issuer(
+            organization=organization,
+            contact_person="黄毅婷"
+            if organization.depth == 1
+            else organization.short_name + "团委组织部",
+            contact_phone=f"0591-875{17537 + index:05d}"[:13],
+        )
+        issuer.seal.save(
+            f"seal-{organization.code}.png", ContentFile(draw_seal(organization.name)), save=False
+        )
+        issuer.save()

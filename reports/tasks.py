@@ -20,3 +20,11 @@ def schedule_deadline_snapshot(campaign):
     if not default_task_backend.supports_defer:
         return None
     return snapshot_at_deadline.using(run_after=deadline_moment(campaign)).enqueue(campaign.pk)
+
+
+@task()
+def run_export_job(job_id):
+    """Write a large export to a file, reporting progress on the job as it goes."""
+    from reports.background import export_job_run
+
+    return export_job_run(job_id)

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from reports import views, views_schools
+from reports import views, views_exports, views_schools, views_submissions
 
 app_name = "reports"
 
 urlpatterns = [
     path("notice/", views.notice, name="notice"),
-    path("download/<slug:kind>/", views.download, name="download"),
+    path("download/<slug:kind>/", views_exports.download, name="download"),
+    path("exports/<int:pk>/", views_exports.export_job, name="export_job"),
+    path("exports/<int:pk>/file/", views_exports.export_job_download, name="export_job_download"),
+    path("verify/", views_exports.verify, name="verify"),
+    path("submissions/", views_submissions.submissions, name="submissions"),
+    path("submissions/<slug:slug>/submit/", views_submissions.submit, name="submit"),
+    path("submissions/<int:pk>/accept/", views_submissions.accept, name="accept"),
+    path("submissions/<int:pk>/return/", views_submissions.return_submission, name="return"),
+    path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
     path("schools/", views_schools.reconciliation, name="schools"),
     path("schools/explain/", views_schools.explain, name="school_explain"),
 ]

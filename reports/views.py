@@ -7,11 +7,9 @@ from branches import access
 from branches.models import Role
 from members.models import Member
 from reports.dashboard import breadcrumb, build_dashboard
-from reports.downloads import download_options, scoped_organization, table_response
 from reports.models import Campaign
 from reports.ranking import draft_notice, ranking
 from reports.snapshots import latest_snapshot
-from reports.spreadsheets.base import get_table, table_kinds
 
 
 @login_required
@@ -83,19 +81,3 @@ def notice(request):
             "campaigns": Campaign.objects.ranked().active(),
         },
     )
-
-
-@login_required
-def download(request, kind):
-    """An official table of one organisation's subtree, as .xlsx (404 outside the user's scope)."""
-    if kind not in table_kinds():
-        raise Http404("No such table.")
-    organization = scoped_organization(request)
-    if organization is None:
-        raise Http404("No organisation.")
-    table = get_table(kind)
-    options = download_options(request, table)
-    if kind == "ranking":
-        access.require(request.user, access.Capability.VIEW_DASHBOARD, organization)
-        get_object_or_404(Campaign.objects.ranked(), slug=options.get("campaign", ""))
-    return table_response(request, kind, organization, **options)

@@ -147,3 +147,15 @@ def scripted_province(db):
         entered_at=at(date(2020, 3, 1)),
     )
     return ScriptedProvince(root, c1, c2, c3, k1, b1, b2, b3, s1, cb1, cb2, cb3, cb4)
+
+
+@pytest.fixture
+def people_table():
+    """Registers the test table ``test_people`` (members of a subtree) for the test."""
+    from reports.spreadsheets.base import TABLES, table_kinds
+    from tests.tables import PEOPLE, register_test_table
+
+    table_kinds()  # load the real tables first
+    register_test_table()
+    yield PEOPLE
+    TABLES.pop(PEOPLE.kind, None)

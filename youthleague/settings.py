@@ -64,6 +64,14 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
+# Keys that sign stamped report spreadsheets: "kid:secret[,kid:secret...]", the first one signs.
+# Separate from SECRET_KEY so that either can be rotated alone; keep old kids to verify old tables.
+REPORT_SIGNING_KEYS = env("REPORT_SIGNING_KEYS", "")
+if not REPORT_SIGNING_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("REPORT_SIGNING_KEYS must be set when DJANGO_DEBUG is off.")
+    REPORT_SIGNING_KEYS = "dev:development-only-report-signing-key"
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -233,6 +241,9 @@ LOGGING = {
         "youthleague.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Exports larger than this many rows run as background tasks with a progress page.
+BACKGROUND_EXPORT_ROWS = env_int("YOUTHLEAGUE_BACKGROUND_EXPORT_ROWS", 50_000)
 
 # Domain rules of the membership work; one place, so that no module repeats them.
 YOUTHLEAGUE = {

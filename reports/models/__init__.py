@@ -1,4 +1,4 @@
-"""Campaigns and their snapshots; submissions and exports join them in later modules."""
+"""Campaigns, snapshots, seals, exports and submissions; one module per topic."""
 
 from reports.models.campaigns import (  # noqa: F401
     Campaign,
@@ -8,4 +8,12 @@ from reports.models.campaigns import (  # noqa: F401
     Snapshot,
     SnapshotFigure,
 )
+from reports.models.exports import Channel, ExportJob, ExportLog  # noqa: F401
 from reports.models.schools import EducationCount, Explanation  # noqa: F401
+from reports.models.stamps import Issuer  # noqa: F401
+from reports.models.submissions import (  # noqa: F401
+    Submission,
+    SubmissionFile,
+    SubmissionQuerySet,
+    SubmissionStatus,
+)

@@ -67,6 +67,14 @@ class Campaign(models.Model):
         default="设区市",
         help_text=_("As the notice writes it, e.g. 设区市."),
     )
+    submission_tables = models.CharField(
+        _("tables to submit"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Comma-separated table kinds each committee submits stamped, e.g. roster,unused_numbers."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -100,6 +108,10 @@ class Campaign(models.Model):
         super().clean()
         if self.metric and self.threshold is None:
             raise ValidationError({"threshold": _("A ranked figure needs a threshold.")})
+
+    @property
+    def table_kinds(self):
+        return [kind.strip() for kind in self.submission_tables.split(",") if kind.strip()]
 
     def is_named(self, value):
         """Whether a value of the ranked figure falls on the wrong side of the threshold."""

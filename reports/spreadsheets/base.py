@@ -7,8 +7,6 @@ defines an :class:`OfficialTable` and registers it. Rows come from one scoped qu
 
 from dataclasses import dataclass, field
 
-from youthleague.spreadsheets.writer import TableWriter
-
 TABLES = {}
 
 
@@ -50,9 +48,13 @@ def table_kinds():
 
 
 def write_table(table, organization, target, *, user=None, **options):
-    """Write ``table`` for ``organization`` to ``target``; returns the number of data rows."""
-    with TableWriter(
-        target, title=table.title(organization, **options), columns=table.columns
-    ) as writer:
-        writer.write_rows(table.rows(organization, user=user, **options))
-        return writer.rows_written
+    """Write ``table`` for ``organization`` to ``target``; returns the number of data rows.
+
+    A shorthand for :func:`reports.exporting.export_write`, which also stamps and logs.
+    """
+    from reports.exporting import export_write
+
+    result = export_write(
+        table=table, organization=organization, target=target, user=user, **options
+    )
+    return result.rows

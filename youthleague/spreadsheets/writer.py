@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 import xlsxwriter
+from django.utils import timezone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -125,7 +126,8 @@ class TableWriter:
         def date_value(fmt):
             def write(row, col, value):
                 if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-                    value = value.replace(tzinfo=None)
+                    # Excel has no time zones: write the wall-clock time of the project's zone.
+                    value = timezone.localtime(value).replace(tzinfo=None)
                 sheet.write_datetime(row, col, value, fmt)
 
             return write

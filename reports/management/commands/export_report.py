@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 
 from branches import access
 from branches.models import Organization
-from reports.spreadsheets.base import get_table, table_kinds, write_table
+from reports.exporting import export_write
+from reports.models import Channel
+from reports.spreadsheets.base import get_table, table_kinds
 from youthleague.spreadsheets.commands import user_from_option
 
 
@@ -15,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=table_kinds())
         parser.add_argument("--org", required=True, help="organisation code")
         parser.add_argument("--out", required=True, help="the .xlsx file to write")
+        parser.add_argument(
+            "--stamp",
+            action="store_true",
+            help="add the issuing block, the seal and a verification code",
+        )
         parser.add_argument("--since", type=int, help="roster: members who joined in or after YEAR")
         parser.add_argument("--campaign", help="ranking: the campaign's slug")
         parser.add_argument(
@@ -33,11 +40,24 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No organisation with code %(code)s.") % {"code": options["org"]}
             ) from None
+        if options["stamp"] and user is not None and access.home_organization(user) != organization:
+            raise CommandError(_("A table can only be stamped as your own organisation."))
         table = get_table(options["kind"])
         extra = {name: options[name] for name in table.options if options.get(name) is not None}
-        rows = write_table(table, organization, options["out"], user=user, **extra)
+        result = export_write(
+            table=table,
+            organization=organization,
+            target=options["out"],
+            user=user,
+            stamp=options["stamp"],
+            channel=Channel.COMMAND,
+            **extra,
+        )
         self.stdout.write(
             self.style.SUCCESS(
-                _("Wrote %(rows)d rows to %(path)s.") % {"rows": rows, "path": options["out"]}
+                _("Wrote %(rows)d rows to %(path)s.")
+                % {"rows": result.rows, "path": options["out"]}
             )
         )
+        if result.code:
+            self.stdout.write(_("Verification code: %(code)s") % {"code": result.code})

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             tree_demo.build_tree(seed=options["seed"])
             tree_demo.create_logins()
             campaign_demo.build_campaigns()
+            campaign_demo.build_issuers()
             demo_schools.build_education_counts()
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations.")

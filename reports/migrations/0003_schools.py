@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0001_initial'),
-        ('reports', '0001_initial'),
+        ('reports', '0002_stamps_exports_submissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

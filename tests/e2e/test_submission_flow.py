@@ -1,0 +1,52 @@
+"""A city submits its stamped tables, the province returns them, the city resubmits."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from branches.models import Role
+from reports.models import Campaign, Submission
+from tests import factories
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_submit_return_resubmit(page, scripted_province, people_table):
+    Campaign.objects.create(
+        slug="summary",
+        name="加盖公章汇总表上报",
+        year=2019,
+        deadline=timezone.localdate() + timedelta(days=5),
+        submission_tables="test_people",
+    )
+    factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="cityuser")
+    factories.user_with_role(scripted_province.root, Role.PROVINCE, username="provuser")
+    submissions = f"{page.base_url}/reports/submissions/?campaign=summary"
+
+    log_in(page, "cityuser")
+    page.goto(submissions)
+    page.click("#submit-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "按时上报" in page.locator("#own-state").inner_text()
+    page.context.clear_cookies()
+
+    log_in(page, "provuser")
+    page.goto(submissions)
+    row = page.locator("#child-submissions tr[data-code=C1]")
+    assert "按时上报" in row.locator(".child-state").inner_text()
+    row.locator("input[name=reason]").fill("名册缺少联系电话，请补充后重新上报")
+    row.locator("button.return").click()
+    page.wait_for_load_state("networkidle")
+    row = page.locator("#child-submissions tr[data-code=C1]")
+    assert "退回" in row.locator(".child-state").inner_text()
+    page.context.clear_cookies()
+
+    log_in(page, "cityuser")
+    page.goto(submissions)
+    assert "名册缺少联系电话" in page.locator("#own-submission").inner_text()
+    page.click("#submit-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "按时上报" in page.locator("#own-state").inner_text()
+    assert Submission.objects.filter(organization=scripted_province.c1).count() == 2

@@ -1,0 +1,165 @@
+"""Level-by-level submission: states, versions, frozen files and who may do what."""
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Role
+from reports.models import Campaign, Submission, SubmissionStatus
+from reports.stamping import verify_workbook
+from reports.submissions import (
+    State,
+    children_states,
+    submission_accept,
+    submission_create,
+    submission_return,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(scripted_province, people_table):
+    campaign = Campaign.objects.create(
+        slug="summary",
+        name="加盖公章汇总表上报",
+        year=2019,
+        deadline=timezone.localdate() + timedelta(days=5),
+        submission_tables="test_people",
+    )
+    p = scripted_province
+    users = {
+        "province": factories.user_with_role(p.root, Role.PROVINCE, username="prov"),
+        "c1": factories.user_with_role(p.c1, Role.COMMITTEE, username="c1"),
+        "c2": factories.user_with_role(p.c2, Role.COMMITTEE, username="c2"),
+        "k1": factories.user_with_role(p.k1, Role.COMMITTEE, username="k1"),
+        "secretary": factories.user_with_role(p.b1, Role.SECRETARY, username="sec"),
+    }
+    return campaign, p, users
+
+
+def states(campaign, parent):
+    return {c.organization.code: c.state for c in children_states(campaign, parent)}
+
+
+def test_submit_return_resubmit_accept(setup):
+    campaign, p, users = setup
+    assert states(campaign, p.root) == {
+        "C1": State.NOT_SUBMITTED,
+        "C2": State.NOT_SUBMITTED,
+        "C3": State.NOT_SUBMITTED,
+    }
+    first = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    assert states(campaign, p.root)["C1"] == State.ON_TIME
+    (frozen,) = first.files.all()
+    assert frozen.rows == 7 and len(frozen.digest) == 64
+    with frozen.file.open("rb") as handle:
+        assert verify_workbook(handle).ok
+    submission_return(submission=first, user=users["province"], reason="名册缺少联系电话")
+    assert states(campaign, p.root)["C1"] == State.RETURNED
+    second = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    assert second.version == 2
+    submission_accept(submission=second, user=users["province"])
+    assert states(campaign, p.root)["C1"] == State.ACCEPTED
+    versions = list(Submission.objects.filter(organization=p.c1).values_list("version", "status"))
+    assert sorted(versions) == [(1, SubmissionStatus.RETURNED), (2, SubmissionStatus.ACCEPTED)]
+
+
+def test_late_submission(setup):
+    campaign, p, users = setup
+    campaign.deadline = timezone.localdate() - timedelta(days=1)
+    campaign.save()
+    submission_create(campaign=campaign, organization=p.c2, user=users["c2"])
+    assert states(campaign, p.root)["C2"] == State.LATE
+
+
+def test_cannot_submit_twice_while_pending(setup):
+    campaign, p, users = setup
+    submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    with pytest.raises(ValidationError):
+        submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+
+
+@pytest.mark.parametrize("who", ["secretary", "c2", "province", "k1"])
+def test_only_the_committee_itself_submits(setup, who):
+    campaign, p, users = setup
+    with pytest.raises(PermissionDenied):
+        submission_create(campaign=campaign, organization=p.c1, user=users[who])
+
+
+@pytest.mark.parametrize("who", ["c1", "c2", "k1", "secretary"])
+def test_only_the_parent_decides(setup, who):
+    campaign, p, users = setup
+    submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    with pytest.raises(PermissionDenied):
+        submission_accept(submission=submission, user=users[who])
+    with pytest.raises(PermissionDenied):
+        submission_return(submission=submission, user=users[who], reason="x")
+
+
+def test_county_submission_is_decided_by_its_city(setup):
+    campaign, p, users = setup
+    submission = submission_create(campaign=campaign, organization=p.k1, user=users["k1"])
+    submission_accept(submission=submission, user=users["c1"])
+    assert states(campaign, p.c1)["K1"] == State.ACCEPTED
+
+
+def test_return_needs_a_reason(setup):
+    campaign, p, users = setup
+    submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    with pytest.raises(ValidationError):
+        submission_return(submission=submission, user=users["province"], reason="  ")
+
+
+def test_pages_and_files_by_role(client, setup):
+    campaign, p, users = setup
+    submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    stored = submission.files.get()
+    url = reverse("reports:submission_file", args=[stored.pk])
+    client.force_login(users["province"])
+    page = client.get(reverse("reports:submissions"), {"campaign": "summary"})
+    assert page.status_code == HTTPStatus.OK
+    assert [c.organization.code for c in page.context["missing"]] == ["C2", "C3"]
+    assert client.get(url).status_code == HTTPStatus.OK
+    client.force_login(users["c2"])
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    response = client.post(reverse("reports:accept", args=[submission.pk]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    client.force_login(users["secretary"])
+    assert client.get(reverse("reports:submissions")).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(users["c1"])
+    assert (
+        client.post(reverse("reports:accept", args=[submission.pk])).status_code
+        == HTTPStatus.FORBIDDEN
+    )
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.SUBMITTED
+
+
+def test_tampered_frozen_file_is_not_served(client, setup):
+    campaign, p, users = setup
+    stored = submission_create(campaign=campaign, organization=p.c1, user=users["c1"]).files.get()
+    with stored.file.open("ab") as handle:
+        handle.write(b"tampered")
+    client.force_login(users["province"])
+    assert (
+        client.get(reverse("reports:submission_file", args=[stored.pk])).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+
+
+def test_submit_and_review_through_the_page(client, setup):
+    campaign, p, users = setup
+    client.force_login(users["c1"])
+    client.post(reverse("reports:submit", args=["summary"]), {"note": "请审核"})
+    submission = Submission.objects.get(organization=p.c1)
+    assert submission.note == "请审核"
+    client.force_login(users["province"])
+    client.post(reverse("reports:return", args=[submission.pk]), {"reason": "数据有误"})
+    submission.refresh_from_db()
+    assert (submission.status, submission.return_reason) == (SubmissionStatus.RETURNED, "数据有误")
