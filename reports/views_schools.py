@@ -13,6 +13,7 @@ from branches import access
 from reports import schools
 from reports.dashboard import breadcrumb
 from reports.forms_schools import ExplanationForm
+from reports.models.schools import FIRST_YEAR, LAST_YEAR
 
 
 def _organization(request):
@@ -32,9 +33,12 @@ def _year(request):
     if not raw:
         return schools.latest_year()
     try:
-        return int(raw)
+        year = int(raw)
     except ValueError:
         raise Http404("No such year.") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("No such year.")
+    return year
 
 
 def _page_url(organization, year):
@@ -92,7 +96,7 @@ def explain(request):
                 user=request.user, target=target, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            form.add_error("text", exc)
+            form.add_error(None, "；".join(exc.messages))
         else:
             messages.success(request, _("The explanation has been saved."))
             return redirect(back)

@@ -122,6 +122,7 @@ def test_page_for_another_year_and_a_year_without_figures(client, province, user
     assert response.status_code == HTTPStatus.OK
     assert {line.education for line in response.context["result"].lines} == {None}
     assert page(client, users["city"], org="C1", year="abc").status_code == HTTPStatus.NOT_FOUND
+    assert page(client, users["city"], org="C1", year="99999").status_code == HTTPStatus.NOT_FOUND
 
 
 def test_dashboard_links_to_the_page(client, province, users):
