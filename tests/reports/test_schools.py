@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from branches.models import Organization, Role
@@ -360,3 +361,27 @@ def test_a_committee_user_sees_the_figures_in_the_dashboard(client, province):
     rows = {row.organization.code: row for row in response.context["board"].rows}
     assert rows["K1"].figures["schools_total"] == 2
     assert "/reports/schools/?org=C1" in response.content.decode()
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_has_the_school_campaign_and_every_case():
+    call_command("seed_demo", "--members", "50", stdout=io.StringIO())
+    campaign = Campaign.objects.get(slug="2019-schools")
+    assert (campaign.metric, campaign.direction, campaign.threshold) == (
+        "school_gap_ratio",
+        Direction.ABOVE,
+        Decimal("0.05"),
+    )
+    assert campaign.deadline == date(2019, 6, 15)
+    root = Organization.objects.get(depth=1)
+    lines = schools.school_lines(root, 2019)
+    absent = [line for line in lines if not line.in_tree]
+    assert len(absent) == 1 and absent[0].is_private and absent[0].is_omission
+    empty = [line for line in lines if line.in_tree and line.is_private and line.league == 0]
+    assert empty and all(line.is_omission for line in empty)
+    assert all(line.in_education_figures for line in lines)
+    assert Explanation.objects.filter(year=2019).count() <= 1
+    assert ranking(campaign, root)  # the cities are ranked on their gap
