@@ -91,7 +91,7 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
     ordering = ["path"]
     list_per_page = 50
     show_full_result_count = False
-    actions = []
+    actions = None  # not even the site-wide bulk delete: it would bypass the leaf-only rule
     fieldsets = [
         (None, {"fields": ["code", "name", "parent_code", "kind", "sector"]}),
         (_("School"), {"fields": ["school_code", "ownership"]}),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
@@ -72,7 +73,8 @@ class MemberQuerySet(models.QuerySet):
 class Member(models.Model):
     """A league member (团员) as entered into the system by their branch."""
 
-    name = models.CharField(_("name"), max_length=50)
+    # A context keeps this "name" apart from django.contrib.auth's, whose translation wins otherwise.
+    name = models.CharField(pgettext_lazy("member", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices)
     birth_date = models.DateField(_("date of birth"))
@@ -177,6 +179,12 @@ class Member(models.Model):
         self.entered_late = bool(
             self.entry_deadline and entered_on and entered_on > self.entry_deadline
         )
+
+    def clean_fields(self, exclude=None):
+        # The stated rule applies before any check, and clean() judges the ID number with one
+        # clear message (its length included), so the field's own max_length check is skipped.
+        self.id_number = validators.normalize_id_number(self.id_number)
+        super().clean_fields(exclude={*(exclude or ()), "id_number"})
 
     def clean(self):
         super().clean()

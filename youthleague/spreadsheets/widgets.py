@@ -66,6 +66,7 @@ class ChoiceLabelWidget(widgets.Widget):
         self.choices = choices
         self.label = label
         self.allow_blank = allow_blank
+        self._labels = None  # built on first use: once per import, not once per cell
 
     def clean(self, value, row=None, **kwargs):
         text = as_text(value)
@@ -73,7 +74,9 @@ class ChoiceLabelWidget(widgets.Widget):
             if self.allow_blank:
                 return ""
             raise ValueError(_("%(column)s is required.") % {"column": self.label})
-        labels = chinese_labels(self.choices)
+        if self._labels is None:
+            self._labels = chinese_labels(self.choices)
+        labels = self._labels
         if text in labels:
             return labels[text]
         raise ValueError(

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from branches import demo as tree_demo
 from branches.models import Organization
+from members import demo as member_demo
+from members.models import Member
 from reports import demo as campaign_demo
 from reports import demo_schools
 
@@ -41,12 +43,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             tree_demo.build_tree(seed=options["seed"])
             tree_demo.create_logins()
+            member_demo.build_members(options["members"], seed=options["seed"])
             campaign_demo.build_campaigns()
             campaign_demo.build_issuers()
             demo_schools.build_education_counts()
         self.stdout.write(
-            _("Demo province created: %(orgs)d organisations.")
-            % {"orgs": Organization.objects.count()}
+            _("Demo province created: %(orgs)d organisations, %(members)d members.")
+            % {"orgs": Organization.objects.count(), "members": Member.objects.count()}
         )
         self.print_logins()
 

@@ -1,0 +1,344 @@
+import dataclasses
+import tempfile
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from branches import access
+from branches.admin_scoping import ScopedAdminMixin
+from members import roster, services
+from members.forms import MEMBER_FORM_FIELDS, MemberForm
+from members.importing import ROSTER_IMPORT
+from members.models import BRANCH_KINDS, Member
+from members.validators import normalize_id_number
+from youthleague.spreadsheets.admin import TableImportAdminMixin
+from youthleague.spreadsheets.writer import TableWriter
+
+#: beyond this many branches the branch filter offers only the one chosen (by URL)
+BRANCH_FILTER_LIMIT = 50
+
+
+class BranchFilter(admin.SimpleListFilter):
+    title = _("current branch")
+    parameter_name = "branch"
+
+    def lookups(self, request, model_admin):
+        branches = list(
+            access.visible_organizations(request.user)
+            .filter(kind__in=BRANCH_KINDS)
+            .values_list("code", "name")[: BRANCH_FILTER_LIMIT + 1]
+        )
+        if len(branches) > BRANCH_FILTER_LIMIT:
+            code = self.value()
+            return [(code, code)] if code else []
+        return branches
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(branch__code=self.value())
+        return queryset
+
+
+class UnderFilter(admin.SimpleListFilter):
+    """Members whose current branch lies under one organisation (``?under=CODE``)."""
+
+    title = _("subtree")
+    parameter_name = "under"
+
+    def lookups(self, request, model_admin):
+        code = request.GET.get(self.parameter_name)
+        return [(code, code)] if code else []
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        node = access.organization_for(request.user, self.value())
+        return queryset.in_subtree(node)
+
+
+class JoinYearFilter(admin.SimpleListFilter):
+    title = _("join year")
+    parameter_name = "joined"
+    EARLIER = "earlier"
+
+    def lookups(self, request, model_admin):
+        first = roster.default_since().year
+        years = [(str(year), str(year)) for year in range(date.today().year, first - 1, -1)]
+        return [*years, (self.EARLIER, _("before %(year)d") % {"year": first})]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.EARLIER:
+            return queryset.filter(join_date__lt=roster.default_since())
+        if value and value.isdigit():
+            return queryset.filter(join_date__year=int(value))
+        return queryset
+
+
+class EntryFilter(admin.SimpleListFilter):
+    title = _("entry")
+    parameter_name = "entry"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("on_time", _("entered on time")),
+            ("late", _("entered late")),
+            ("no_deadline", _("no entry deadline")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "on_time":
+            return queryset.under_entry_deadline().filter(entered_late=False)
+        if self.value() == "late":
+            return queryset.entered_late()
+        if self.value() == "no_deadline":
+            return queryset.filter(entry_deadline__isnull=True)
+        return queryset
+
+
+class MaskingContextHelper(HistoricalRecordContextHelper):
+    """History deltas that show ID numbers masked, for readers who do not edit the record."""
+
+    def format_delta_change(self, change):
+        formatted = super().format_delta_change(change)
+        if change.field != "id_number":
+            return formatted
+        return dataclasses.replace(
+            formatted,
+            old=Member(id_number=change.old or "").masked_id_number,
+            new=Member(id_number=change.new or "").masked_id_number,
+        )
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
+    """Members for branch secretaries: entry in Chinese, scoped lists, history, roster I/O."""
+
+    form = MemberForm
+    table_import = ROSTER_IMPORT
+    manage_capability = access.Capability.ENTER_MEMBERS
+    scope_via = "branch__"
+    list_display = [
+        "name",
+        "gender",
+        "id_number_shown",
+        "join_date",
+        "development_number_shown",
+        "branch",
+        "identity",
+        "entered_at",
+        "entry_status",
+    ]
+    list_select_related = ["branch"]
+    list_filter = [BranchFilter, UnderFilter, JoinYearFilter, "identity", EntryFilter]
+    search_fields = ["name", "id_number", "development_number", "name_initials"]
+    search_help_text = _(
+        "Name, pinyin initials (zxm for 张晓明), an ID number, or a 12-digit development number."
+    )
+    list_per_page = 50
+    show_full_result_count = False
+    # Facet counts are one more count per filter choice, over a province's millions of rows.
+    show_facets = admin.ShowFacets.NEVER
+    # No actions, not even the site-wide bulk deletion: it would reach members the user only
+    # reads (developed here, now elsewhere) and bypass the delete service.
+    actions = None
+    #: a widget for the development number (e.g. one offering the next free number); None: text
+    development_number_widget = None
+
+    # --- scope ----------------------------------------------------------------------------------
+
+    def scope_queryset(self, request, queryset):
+        return queryset.visible_to(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if access.role_of(request.user) is None:
+            return False
+        if obj is None:
+            return True
+        return access.is_in_scope(request.user, obj.branch) or access.is_in_scope(
+            request.user, obj.developing_organization
+        )
+
+    def organization_choices(self, request, db_field):
+        organizations = access.visible_organizations(request.user)
+        if db_field.name == "branch":
+            if not access.can(request.user, access.Capability.ENTER_MEMBERS):
+                return organizations.none()
+            return organizations.filter(kind__in=BRANCH_KINDS)
+        return organizations
+
+    def get_autocomplete_fields(self, request):
+        # A province holds ~100,000 organisations: too many for a drop-down.
+        if access.sees_everything(request.user):
+            return ["branch", "developing_organization"]
+        return []
+
+    # --- the form -------------------------------------------------------------------------------
+
+    def _masks(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = list(MEMBER_FORM_FIELDS)
+        if self._masks(request, obj):
+            fields[fields.index("id_number")] = "id_number_masked"
+        if obj is not None:
+            fields += ["entered_at", "entry_deadline", "entered_late"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        readonly = ["entered_at", "entry_deadline", "entered_late"]
+        if self._masks(request, obj):
+            readonly.append("id_number_masked")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        widget = self.development_number_widget
+        if widget is not None and "development_number" in form.base_fields:
+            form.base_fields["development_number"].widget = (
+                widget() if isinstance(widget, type) else widget
+            )
+        return form
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        home = access.home_organization(request.user)
+        if home is not None and home.is_branch:
+            initial.setdefault("branch", home.pk)
+            initial.setdefault("developing_organization", home.pk)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.member_update(member=obj, user=request.user)
+        else:
+            services.member_create(member=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.member_delete(member=obj, user=request.user)
+
+    # --- the list -------------------------------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        """One look-up per kind of term: a name, its pinyin initials, an ID or a number."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        compact = normalize_id_number(term)
+        condition = Q(name__icontains=term)
+        if term.isascii() and term.isalpha():
+            condition |= Q(name_initials__startswith=term.lower())
+        if compact[:-1].isdigit() and len(compact) >= 6:
+            condition |= Q(id_number__startswith=compact)
+        if compact.isdigit() and len(compact) == 12:
+            condition |= Q(development_number=int(compact))
+        return queryset.filter(condition), False
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        for member in rows:
+            member.editable = access.can(
+                request.user, access.Capability.ENTER_MEMBERS, member.branch
+            )
+        changelist.result_list = rows
+        return changelist
+
+    @admin.display(description=Member._meta.get_field("id_number").verbose_name)
+    def id_number_shown(self, obj):
+        return obj.id_number if getattr(obj, "editable", False) else obj.masked_id_number
+
+    @admin.display(description=Member._meta.get_field("id_number").verbose_name)
+    def id_number_masked(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(
+        description=Member._meta.get_field("development_number").verbose_name,
+        ordering="development_number",
+    )
+    def development_number_shown(self, obj):
+        return obj.development_number_text or "—"
+
+    @admin.display(description=_("entry"))
+    def entry_status(self, obj):
+        if obj.entry_deadline is None:
+            return "—"
+        return _("entered late") if obj.entered_late else _("entered on time")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        info = self.opts.app_label, self.opts.model_name
+        export_url = reverse("admin:{}_{}_roster_export".format(*info))
+        if request.GET.get(UnderFilter.parameter_name):
+            export_url += "?" + urlencode({"org": request.GET[UnderFilter.parameter_name]})
+        extra_context.setdefault("extra_tools", []).append(
+            {"url": export_url, "label": _("Export roster (table 1-1)")}
+        )
+        return super().changelist_view(request, extra_context)
+
+    # --- history --------------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        request.mask_id_numbers = self._masks(request, obj)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, obj):
+            # A past version shows the full ID number: only for those who edit the record.
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if getattr(request, "mask_id_numbers", True):
+            return MaskingContextHelper(self.model, historical_record)
+        return super().get_historical_record_context_helper(request, historical_record)
+
+    # --- roster export --------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.roster_export_view),
+                name="{}_{}_roster_export".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def roster_export_view(self, request):
+        """Table 1-1 of an organisation in the user's scope (``?org=CODE``, default their own)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        code = request.GET.get("org") or getattr(
+            access.home_organization(request.user), "code", None
+        )
+        organization = access.organization_for(request.user, code)
+        since = request.GET.get("since")
+        since = int(since) if since and since.isdigit() else None
+        queryset = roster.roster_queryset(organization, user=request.user, since=since)
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+        with TableWriter(
+            handle,
+            title=roster.roster_title(organization, since=since),
+            columns=roster.WRITER_COLUMNS,
+        ) as writer:
+            writer.write_rows(roster.roster_rows(queryset))
+        handle.seek(0)
+        return FileResponse(
+            handle, as_attachment=True, filename=f"{roster.TITLE}-{organization.code}.xlsx"
+        )

@@ -1,0 +1,301 @@
+"""Importing table 1-1, the roster of new members (``import_members`` and the admin's button).
+
+Every row creates a member; an ID number or a development number that is already in the system,
+or that appears twice in the file, rejects its row. Organisations are referenced by code (their
+names in the file are for people and are not read), 序号 and 录入时间 are ignored. One rejected
+row rolls back the whole file.
+
+The import is built for large files: the file is checked as a whole before any row (duplicates,
+organisations by code, numbers already used: a few queries per file, none per row), every row is
+validated in memory, and accepted rows are inserted together with their history records
+(``bulk_create_with_history``), the importing user as their author.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from branches import access
+from branches.models import Organization
+from members import roster, services, validators
+from members.choices import Education, Ethnicity, Gender, Identity
+from members.models import Member
+from youthleague.spreadsheets.importing import TableImport, TableResourceMixin
+from youthleague.spreadsheets.reader import ROW_NUMBER, as_text
+from youthleague.spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
+
+# Excel's display of a long number it has rounded: 1.10105E+17
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+# Keeps IN clauses well below every database's limit on query parameters.
+_CHUNK = 900
+
+
+def _excel_number_error():
+    return _(
+        "Excel stored this ID number as a number and lost its last digits. Format the column "
+        "as text and type the ID numbers again."
+    )
+
+
+def id_number_from_cell(value):
+    """The ID number of a cell as text; refuses one that Excel turned into a number."""
+    if isinstance(value, (int, float)) or _SCIENTIFIC.match(as_text(value)):
+        raise ValueError(_excel_number_error())
+    return validators.normalize_id_number(as_text(value))
+
+
+def development_number_from_cell(value):
+    """The development number of a cell, or None; ValueError when malformed."""
+    try:
+        return validators.parse_development_number(value)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
+class IdNumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return id_number_from_cell(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class DevelopmentNumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return development_number_from_cell(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else f"{value:012d}"
+
+
+def _chunks(values):
+    values = list(values)
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+class MemberResource(TableResourceMixin, resources.ModelResource):
+    name = fields.Field(attribute="name", column_name=roster.NAME, widget=TextWidget())
+    gender = fields.Field(
+        attribute="gender",
+        column_name=roster.GENDER,
+        widget=ChoiceLabelWidget(Gender, label=roster.GENDER),
+    )
+    ethnicity = fields.Field(
+        attribute="ethnicity",
+        column_name=roster.ETHNICITY,
+        widget=ChoiceLabelWidget(Ethnicity, label=roster.ETHNICITY),
+    )
+    birth_date = fields.Field(
+        attribute="birth_date", column_name=roster.BIRTH_DATE, widget=DateWidget()
+    )
+    id_number = fields.Field(
+        attribute="id_number", column_name=roster.ID_NUMBER, widget=IdNumberWidget()
+    )
+    education = fields.Field(
+        attribute="education",
+        column_name=roster.EDUCATION,
+        widget=ChoiceLabelWidget(Education, label=roster.EDUCATION),
+    )
+    identity = fields.Field(
+        attribute="identity",
+        column_name=roster.IDENTITY,
+        widget=ChoiceLabelWidget(Identity, label=roster.IDENTITY),
+    )
+    join_date = fields.Field(
+        attribute="join_date", column_name=roster.JOIN_DATE, widget=DateWidget()
+    )
+    development_number = fields.Field(
+        attribute="development_number",
+        column_name=roster.DEVELOPMENT_NUMBER,
+        widget=DevelopmentNumberWidget(),
+    )
+    phone = fields.Field(attribute="phone", column_name=roster.PHONE, widget=TextWidget())
+
+    column_labels = {**roster.FIELD_HEADERS, "__all__": ""}
+
+    #: columns that must hold a value (发展团员编号 is checked against the join date instead)
+    required_fields = ("name", "birth_date", "id_number", "join_date", "phone")
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "education",
+            "identity",
+            "join_date",
+            "development_number",
+            "phone",
+        ]
+        # Every row is a new member: no look-up per row.
+        force_init_instance = True
+        use_bulk = True
+        # Nothing is inserted before every row has been checked.
+        batch_size = None
+        skip_diff = True
+        use_transactions = True
+
+    # --- the whole file, before any row ---------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        """Find duplicates in the file and in the database, and load the named organisations."""
+        self.problems = {}
+        headers = dataset.headers
+        position = {name: headers.index(name) for name in headers}
+        id_numbers = {}
+        numbers = {}
+        codes = set()
+        for values in dataset:
+            row = values[position[ROW_NUMBER]]
+            id_number = self._quiet(id_number_from_cell, values[position[roster.ID_NUMBER]])
+            if id_number:
+                self._note_duplicate(id_numbers, id_number, row, "id_number")
+            number = self._quiet(
+                development_number_from_cell, values[position[roster.DEVELOPMENT_NUMBER]]
+            )
+            if number is not None:
+                self._note_duplicate(numbers, number, row, "development_number")
+            for column in (roster.BRANCH_CODE, roster.DEVELOPER_CODE):
+                codes.add(as_text(values[position[column]]))
+        self.organizations = {}
+        for chunk in _chunks(codes - {""}):
+            self.organizations.update(
+                (org.code, org) for org in Organization.objects.filter(code__in=chunk)
+            )
+        self._note_existing(id_numbers, "id_number")
+        self._note_existing(numbers, "development_number")
+
+    @staticmethod
+    def _quiet(parse, value):
+        try:
+            return parse(value)
+        except ValueError:
+            return None
+
+    def _problem(self, row, field, message):
+        self.problems.setdefault(row, {}).setdefault(field, []).append(message)
+
+    def _note_duplicate(self, seen, value, row, field):
+        if value in seen:
+            self._problem(
+                row,
+                field,
+                _("Appears again in this file (first at row %(first)d).") % {"first": seen[value]},
+            )
+        else:
+            seen[value] = row
+
+    def _note_existing(self, first_rows, field):
+        message = Member._meta.get_field(field).error_messages["unique"]
+        for chunk in _chunks(first_rows):
+            existing = Member.objects.filter(**{f"{field}__in": chunk}).values_list(
+                field, flat=True
+            )
+            for value in existing:
+                self._problem(first_rows[value], field, str(message))
+
+    # --- one row --------------------------------------------------------------------------------
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self.required_fields:
+            header = roster.FIELD_HEADERS[field]
+            if field not in errors and row.get(header) in (None, ""):
+                errors[field] = [_("%(column)s is required.") % {"column": header}]
+        self._place(instance, row, errors)
+        for field, messages in self.problems.get(self.excel_row(row), {}).items():
+            errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def _place(self, instance, row, errors):
+        """Set the branch and the developing organisation from their codes, within scope."""
+        for field, column in (
+            ("branch", roster.BRANCH_CODE),
+            ("developing_organization", roster.DEVELOPER_CODE),
+        ):
+            code = as_text(row.get(column))
+            organization = self.organizations.get(code)
+            if not code:
+                errors[field] = [_("%(column)s is required.") % {"column": column}]
+            elif organization is None or not self._may_use(field, organization):
+                errors[field] = [
+                    _("No organisation with code %(code)s in your scope.") % {"code": code}
+                ]
+            else:
+                setattr(instance, field, organization)
+
+    def _may_use(self, field, organization):
+        if self.user is None:
+            return True
+        if field == "branch":
+            return access.can(self.user, access.Capability.ENTER_MEMBERS, organization)
+        return access.is_in_scope(self.user, organization)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own validation, without its per-row queries.
+
+        Uniqueness was checked for the whole file in :meth:`before_import`, the organisations
+        were loaded by code, and the database constraints stay as the last guard.
+        """
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=["branch", "developing_organization", *errors],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field not in errors:
+                    errors[field] = messages
+        if errors:
+            raise ValidationError(errors)
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Insert the accepted rows with their history, unless any row was rejected."""
+        if not self.create_instances:
+            return
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            self.create_instances.clear()
+            return
+        if not using_transactions and dry_run:
+            self.create_instances.clear()
+            return
+        try:
+            services.member_bulk_create(
+                members=self.create_instances,
+                user=self.user,
+                change_reason=_("Roster import"),
+            )
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+
+ROSTER_IMPORT = TableImport(
+    name="members",
+    title=gettext_lazy("Roster of new members (table 1-1)"),
+    columns=roster.HEADER,
+    required=roster.REQUIRED_ON_IMPORT,
+    resource_class=MemberResource,
+    help_text=gettext_lazy(
+        "One row per member. Organisations are referenced by their codes; 序号 and 录入时间 "
+        "may be left out and are ignored. ID numbers and development numbers must be text "
+        "cells. An ID number or a development number already in the system is rejected."
+    ),
+)

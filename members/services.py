@@ -1,0 +1,138 @@
+"""Writes to member records, shared by the admin, the roster import, the demo and commands.
+
+Every write validates the whole record (``full_clean``) and, when a ``user`` is given, that the
+user may enter members in the member's branch and name its developing organisation. The
+system sets 录入时间 (``entered_at``) when a record is created; nobody can set it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
+
+from branches import access
+from members.models import Member
+
+#: the fields a person (form, import) may set; everything else is derived or kept by the system
+MEMBER_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "education",
+    "identity",
+    "join_date",
+    "development_number",
+    "developing_organization",
+    "branch",
+    "phone",
+)
+
+
+def _assign(member, fields):
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"Not settable on a member: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(member, name, value)
+
+
+def member_check_scope(*, member, user):
+    """Raise ValidationError unless ``user`` may place ``member`` where it says.
+
+    The branch must be one where the user enters members, the developing organisation one the
+    user can see. Unknown and foreign organisations get the same message.
+    """
+    if user is None:
+        return
+    errors = {}
+    branch = member.branch if member.branch_id else None
+    if branch is None or not access.can(user, access.Capability.ENTER_MEMBERS, branch):
+        errors["branch"] = [_("No such branch in your scope.")]
+    developer = member.developing_organization if member.developing_organization_id else None
+    if developer is None or not access.is_in_scope(user, developer):
+        errors["developing_organization"] = [_("No such organisation in your scope.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate(member, user):
+    errors = {}
+    try:
+        member_check_scope(member=member, user=user)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        member.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def member_create(*, user=None, member=None, **fields):
+    """Create a member from ``fields`` (the names in ``MEMBER_FIELDS``) and return it.
+
+    ``member`` is an unsaved instance to fill and save instead of a new one (the admin passes
+    its form's instance). Raises ValidationError, saving nothing, when the record is invalid
+    or, with ``user`` given, outside the user's scope.
+    """
+    member = member if member is not None else Member()
+    if not member._state.adding:
+        raise ValueError("member_create() saves new members only; use member_update().")
+    _assign(member, fields)
+    member.entered_at = timezone.now()
+    with transaction.atomic():
+        _validate(member, user)
+        member.save(force_insert=True)
+    return member
+
+
+def member_update(*, member, user=None, **fields):
+    """Change ``fields`` of an existing member and save it.
+
+    With ``user`` given, the member must currently be in a branch the user enters members for,
+    and stay within the user's scope.
+    """
+    if member._state.adding:
+        raise ValueError("member_update() changes saved members only; use member_create().")
+    _assign(member, fields)
+    with transaction.atomic():
+        if user is not None and not Member.objects.editable_by(user).filter(pk=member.pk).exists():
+            raise ValidationError(_("You may not change this member."))
+        _validate(member, user)
+        member.save()
+    return member
+
+
+def member_delete(*, member, user=None):
+    """Delete a member record (the history keeps it)."""
+    with transaction.atomic():
+        if user is not None and not Member.objects.editable_by(user).filter(pk=member.pk).exists():
+            raise ValidationError(_("You may not change this member."))
+        member.delete()
+
+
+def member_bulk_create(*, members, user=None, change_reason=None, batch_size=1000):
+    """Insert many already validated members at once, with one history record each.
+
+    The caller validates (the roster import checks every row first). Derived fields are
+    refreshed here, since ``bulk_create`` bypasses ``Member.save()``; ``user`` becomes the
+    author of the history records.
+    """
+    members = list(members)
+    now = timezone.now()
+    for member in members:
+        if member.entered_at is None:
+            member.entered_at = now
+        member.refresh_derived_fields()
+    with transaction.atomic():
+        return bulk_create_with_history(
+            members,
+            Member,
+            batch_size=batch_size,
+            default_user=user,
+            default_change_reason=change_reason,
+        )
