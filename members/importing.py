@@ -23,6 +23,7 @@ from branches.models import Organization
 from members import roster, services, validators
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
+from members.models.numbers import NumberBook
 from youthleague.spreadsheets.importing import TableImport, TableResourceMixin
 from youthleague.spreadsheets.reader import ROW_NUMBER, as_text
 from youthleague.spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
@@ -171,6 +172,8 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
             )
         self._note_existing(id_numbers, "id_number")
         self._note_existing(numbers, "development_number")
+        # The range rule for every number of the file, in a few queries per join year.
+        self.number_facts = NumberBook(numbers)
 
     @staticmethod
     def _quiet(parse, value):
@@ -250,6 +253,7 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
         were loaded by code, and the database constraints stay as the last guard.
         """
         errors = dict(import_validation_errors or {})
+        instance.number_facts = self.number_facts
         try:
             instance.full_clean(
                 exclude=["branch", "developing_organization", *errors],

@@ -14,4 +14,5 @@ urlpatterns = [
     path("dashboard/", report_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("members/", include("members.urls")),
 ]

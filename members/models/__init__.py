@@ -8,3 +8,11 @@ from members.models.member import (  # noqa: F401
     entry_deadline_for,
     name_initials,
 )
+from members.models.numbers import (  # noqa: F401
+    IssuedNumber,
+    NumberRange,
+    NumberStatus,
+    UnusedNumber,
+    format_number,
+    format_span,
+)

@@ -253,6 +253,22 @@ class Member(models.Model):
                 _("The number must start with the join year (%(years)s).")
                 % {"years": "/".join(str(y) for y in sorted(years))}
             )
+            return
+        if self.developing_organization_id is None:
+            return
+        # Late import: the numbers module, in turn, looks members up.
+        from members.models.numbers import development_number_problem
+
+        problem = development_number_problem(
+            self.development_number,
+            developing_organization=self.developing_organization,
+            member_pk=self.pk,
+            ranged=validators.number_required(self.join_date),
+            # Bulk checks (the roster import) hand in facts loaded for the whole file.
+            facts=getattr(self, "number_facts", None),
+        )
+        if problem:
+            errors.setdefault("development_number", []).append(problem)
 
     @property
     def is_new_member(self):

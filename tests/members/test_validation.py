@@ -216,7 +216,7 @@ def test_id_number_and_development_number_are_unique(home):
     assert "系统中已有该公民身份号码的团员。" in messages(errors_of(twin), "id_number")
     other_id = fake_id_number(BIRTH, Gender.MALE, region="350102", serial=8)
     same_number = make(home, id_number=other_id)
-    assert "该编号已被使用，请联系上级团委。" in messages(
+    assert "编号已被使用，请联系上级团组织" in messages(
         errors_of(same_number), "development_number"
     )
 

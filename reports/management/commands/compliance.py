@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Print the compliance figures of every organisation directly under CODE as JSON."
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
+        parser.add_argument("--json", action="store_true", help="print a JSON list")
         parser.add_argument("--org", help="organisation code (default: the province)")
         parser.add_argument("--campaign", help="campaign slug: adds deadlines and threshold status")
         parser.add_argument(
@@ -49,4 +49,9 @@ class Command(BaseCommand):
                     _("No campaign called %(slug)s.") % {"slug": options["campaign"]}
                 )
         rows = compliance_rows(parent, campaign)
-        self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            figures = " ".join(f"{k}={v}" for k, v in row.items() if k not in ("code", "name"))
+            self.stdout.write(f"{row['code']}\t{row['name']}\t{figures}")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from branches import demo as tree_demo
 from branches.models import Organization
 from members import demo as member_demo
+from members import demo_numbers
 from members.models import Member
 from reports import demo as campaign_demo
 from reports import demo_schools
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             tree_demo.build_tree(seed=options["seed"])
             tree_demo.create_logins()
             member_demo.build_members(options["members"], seed=options["seed"])
+            demo_numbers.build_numbering(seed=options["seed"])
             campaign_demo.build_campaigns()
             campaign_demo.build_issuers()
             demo_schools.build_education_counts()

@@ -1,0 +1,388 @@
+"""The number ledger (编号台账): where every number of every range is.
+
+Figures per organisation, over the ranges it holds (which contain those it handed on):
+
+* ``numbers_total``: numbers in its ranges;
+* ``numbers_used``: of those, numbers a member holds;
+* ``numbers_explained``: numbers registered as unused, voided or lost;
+* ``numbers_unaccounted`` = total − used − explained (issued numbers whose member is not entered
+  yet are among them: the member still has to be entered);
+* ``entry_ratio`` = used / (total − explained), None when that is 0.
+
+Each figure set is one grouped query whatever the size of the tree: the ranges are annotated with
+correlated counts (one index range scan each) and summed per holder.
+"""
+
+import bisect
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from branches import access
+from branches.models import Organization
+from members import validators
+from members.models import IssuedNumber, Member, NumberRange, NumberStatus, UnusedNumber
+from members.models.numbers import format_number
+from youthleague.spreadsheets.writer import Column, Kind, TableWriter
+
+FIGURES = (
+    "numbers_total",
+    "numbers_used",
+    "numbers_explained",
+    "numbers_unaccounted",
+    "entry_ratio",
+)
+
+
+class _Count(Func):
+    """COUNT(*) without GROUP BY, for a correlated subquery."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
+class _SumOf(Func):
+    """SUM(expression) without GROUP BY, for a correlated subquery."""
+
+    function = "SUM"
+    output_field = IntegerField()
+
+
+def _range_figures(prefix=""):
+    """Aggregates of the ranges reached through ``prefix`` (``"number_ranges__"`` or empty)."""
+    first, last = OuterRef(f"{prefix}first"), OuterRef(f"{prefix}last")
+    used = (
+        Member.objects.filter(development_number__gte=first, development_number__lte=last)
+        .order_by()
+        .annotate(n=_Count())
+        .values("n")
+    )
+    explained = (
+        UnusedNumber.objects.filter(first__gte=first, last__lte=last)
+        .order_by()
+        .annotate(n=_SumOf(F("last") - F("first") + 1))
+        .values("n")
+    )
+    return {
+        "numbers_total": Coalesce(
+            Sum(F(f"{prefix}last") - F(f"{prefix}first") + 1), 0, output_field=IntegerField()
+        ),
+        "numbers_used": Coalesce(Sum(Subquery(used)), 0, output_field=IntegerField()),
+        "numbers_explained": Coalesce(
+            Sum(Coalesce(Subquery(explained), 0)), 0, output_field=IntegerField()
+        ),
+    }
+
+
+def with_ratio(figures):
+    """Complete total/used/explained with ``numbers_unaccounted`` and ``entry_ratio``."""
+    total, used, explained = (
+        figures["numbers_total"],
+        figures["numbers_used"],
+        figures["numbers_explained"],
+    )
+    figures["numbers_unaccounted"] = total - used - explained
+    denominator = total - explained
+    figures["entry_ratio"] = used / denominator if denominator else None
+    return figures
+
+
+def _ledger(organizations, key="pk"):
+    rows = (
+        organizations.order_by()
+        .values(key)
+        .annotate(**_range_figures("number_ranges__"))
+        .values_list(key, "numbers_total", "numbers_used", "numbers_explained")
+    )
+    return {
+        name: with_ratio(
+            {"numbers_total": int(t), "numbers_used": int(u), "numbers_explained": int(e)}
+        )
+        for name, t, u, e in rows
+    }
+
+
+def ledger_by_path(organizations):
+    """``{organisation path: figures}`` for a queryset of organisations, in one query."""
+    return _ledger(organizations, key="path")
+
+
+def ledger_by_child(parent):
+    """``{organisation id: figures}`` for every child of ``parent``, in one query."""
+    return _ledger(Organization.objects.children_of(parent))
+
+
+def ledger_for(organization):
+    """The figures of one organisation, in one query."""
+    return _ledger(Organization.objects.filter(pk=organization.pk))[organization.pk]
+
+
+# --- spans of numbers without a whereabouts ----------------------------------------------------
+
+_GAPS_SQL = """
+WITH taken(s, e) AS ({taken}),
+edges AS (
+    SELECT s, MAX(e) OVER (ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+    FROM taken
+)
+SELECT COALESCE(prev_end, %s) + 1, s - 1 FROM edges WHERE s > COALESCE(prev_end, %s) + 1
+UNION ALL
+SELECT COALESCE(m, %s) + 1, %s FROM (SELECT MAX(e) AS m FROM taken) AS tail WHERE COALESCE(m, %s) < %s
+ORDER BY 1
+LIMIT %s
+"""
+
+
+def _taken_sql(first, last, *, issued, handed_on_level):
+    """The parts of [first, last] that have a whereabouts, as a UNION of (start, end) rows."""
+    quote = connection.ops.quote_name
+    member = Member._meta
+    number = quote(member.get_field("development_number").column)
+    parts = [
+        (
+            f"SELECT {number}, {number} FROM {quote(member.db_table)} "
+            f"WHERE {number} >= %s AND {number} <= %s",
+            [first, last],
+        ),
+        (
+            f'SELECT "first", "last" FROM {quote(UnusedNumber._meta.db_table)} '
+            f'WHERE "first" >= %s AND "last" <= %s',
+            [first, last],
+        ),
+    ]
+    if issued:
+        parts.append(
+            (
+                f"SELECT number, number FROM {quote(IssuedNumber._meta.db_table)} "
+                f"WHERE number >= %s AND number <= %s",
+                [first, last],
+            )
+        )
+    if handed_on_level is not None:
+        parts.append(
+            (
+                f'SELECT "first", "last" FROM {quote(NumberRange._meta.db_table)} '
+                f'WHERE level = %s AND "first" >= %s AND "last" <= %s',
+                [handed_on_level, first, last],
+            )
+        )
+    return " UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+
+def free_spans(first, last, *, limit, issued=False, handed_on_level=None):
+    """Spans of [first, last] that no member uses and no register entry covers, lowest first.
+
+    With ``issued`` issued numbers count as taken; with ``handed_on_level`` so do the ranges of
+    that tree level inside [first, last] (the ones handed on to children). The database finds
+    the gaps with a window over the sorted taken spans, so nothing is loaded into memory.
+    """
+    taken, params = _taken_sql(first, last, issued=issued, handed_on_level=handed_on_level)
+    below = first - 1
+    sql = _GAPS_SQL.format(taken=taken)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, below, below, below, last, below, last, limit])
+        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+
+
+SPANS_SHOWN = 500
+
+
+def unaccounted_spans(organization, *, limit=SPANS_SHOWN):
+    """Spans of numbers in ``organization``'s ranges with no whereabouts, lowest first.
+
+    One query per range the organisation holds (a handful: one or two per year).
+    """
+    spans = []
+    for number_range in organization.number_ranges.order_by("first"):
+        if len(spans) >= limit:
+            break
+        spans.extend(free_spans(number_range.first, number_range.last, limit=limit - len(spans)))
+    return spans
+
+
+# --- batch look-up (paste-and-check) -----------------------------------------------------------
+
+LOOKUP_LIMIT = 10_000
+LOOKUP_CHUNK = 1_000
+FINDINGS_SHOWN = 2_000
+
+
+class Whereabouts(models.TextChoices):
+    USED = "used", _("in the system")
+    REGISTERED = "registered", _("registered as unused")
+    ISSUED = "issued", _("issued, member not yet entered")
+    UNACCOUNTED = "unaccounted", _("unaccounted")
+    OUTSIDE = "outside", _("outside your ranges")
+    NOT_FOUND = "not_found", _("not in the system")
+    MALFORMED = "malformed", _("malformed")
+
+
+class LineKind(models.TextChoices):
+    NUMBER = "number", _("development number")
+    ID_NUMBER = "id_number", _("ID number")
+    UNKNOWN = "", _("unrecognised")
+
+
+@dataclass
+class Finding:
+    """The whereabouts of one pasted line."""
+
+    line: int
+    text: str
+    kind: str = LineKind.UNKNOWN
+    value: object = None
+    whereabouts: str = Whereabouts.MALFORMED
+    detail: str = ""
+
+    @property
+    def whereabouts_label(self):
+        return Whereabouts(self.whereabouts).label
+
+    @property
+    def kind_label(self):
+        return LineKind(self.kind).label
+
+
+def _classify(line, text):
+    finding = Finding(line=line, text=text.strip())
+    value = validators.normalize_id_number(text)
+    if validators.DEVELOPMENT_NUMBER_RE.match(value):
+        finding.kind, finding.value = LineKind.NUMBER, int(value)
+    elif len(value) == 18:
+        finding.kind = LineKind.ID_NUMBER
+        try:
+            finding.value = validators.validate_id_number(value)
+        except ValidationError as exc:
+            finding.detail = "；".join(exc.messages)
+    else:
+        finding.detail = str(_("Neither a 12-digit development number nor an 18-character ID."))
+    return finding
+
+
+def _chunks(values):
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield values[start : start + LOOKUP_CHUNK]
+
+
+def _scope_ranges(user):
+    """The outermost ranges of the user's scope: every range they may see nests in one."""
+    root = access.scope_root(user)
+    ranges = NumberRange.objects.filter(level=1) if root is None else root.number_ranges.all()
+    return sorted(ranges.values_list("first", "last"))
+
+
+def _member_place(user, member):
+    """Where a member is, told only to those who may see the member."""
+    if access.is_in_scope(user, member.branch) or access.is_in_scope(
+        user, member.developing_organization
+    ):
+        return f"{member.branch.name}（{member.branch.code}）"
+    return str(_("outside your scope"))
+
+
+def _members_by(field, values):
+    return Member.objects.filter(**{f"{field}__in": values}).select_related(
+        "branch", "developing_organization"
+    )
+
+
+def _covering(spans, numbers):
+    """{number: span row} for sorted ``numbers`` and an iterator of spans sorted by first."""
+    found = {}
+    index = 0
+    for span in spans:
+        first, last = span[0], span[1]
+        while index < len(numbers) and numbers[index] < first:
+            index += 1
+        probe = index
+        while probe < len(numbers) and numbers[probe] <= last:
+            found[numbers[probe]] = span
+            probe += 1
+    return found
+
+
+def _number_findings(numbers, user):
+    outer = _scope_ranges(user)
+    starts = [first for first, _last in outer]
+    results = {}
+    for chunk in _chunks(sorted(numbers)):
+        members = {m.development_number: m for m in _members_by("development_number", chunk)}
+        registered = _covering(
+            UnusedNumber.objects.overlapping(chunk[0], chunk[-1])
+            .order_by("first")
+            .values_list("first", "last", "status")
+            .iterator(chunk_size=LOOKUP_CHUNK),
+            chunk,
+        )
+        issued = dict(
+            IssuedNumber.objects.filter(number__in=chunk).values_list(
+                "number", "organization__name"
+            )
+        )
+        for number in chunk:
+            position = bisect.bisect_right(starts, number) - 1
+            inside = position >= 0 and number <= outer[position][1]
+            if number in members:
+                results[number] = (Whereabouts.USED, _member_place(user, members[number]))
+            elif not inside:
+                results[number] = (Whereabouts.OUTSIDE, "")
+            elif number in registered:
+                results[number] = (
+                    Whereabouts.REGISTERED,
+                    str(NumberStatus(registered[number][2]).label),
+                )
+            elif number in issued:
+                results[number] = (Whereabouts.ISSUED, issued[number])
+            else:
+                results[number] = (Whereabouts.UNACCOUNTED, "")
+    return results
+
+
+def _id_findings(id_numbers, user):
+    results = {}
+    for chunk in _chunks(sorted(id_numbers)):
+        for member in _members_by("id_number", chunk):
+            detail = _member_place(user, member)
+            if member.development_number and access.is_in_scope(user, member.branch):
+                detail = f"{detail} {format_number(member.development_number)}"
+            results[member.id_number] = (Whereabouts.USED, detail)
+    return results
+
+
+def look_up(lines, *, user):
+    """The whereabouts of each pasted line, in a bounded number of queries (chunks of 1,000)."""
+    findings = [_classify(line, text) for line, text in enumerate(lines[:LOOKUP_LIMIT], start=1)]
+    numbers = {f.value for f in findings if f.kind == LineKind.NUMBER}
+    id_numbers = {f.value for f in findings if f.kind == LineKind.ID_NUMBER and f.value}
+    by_number = _number_findings(numbers, user) if numbers else {}
+    by_id = _id_findings(id_numbers, user) if id_numbers else {}
+    for finding in findings:
+        if finding.kind == LineKind.NUMBER:
+            finding.whereabouts, finding.detail = by_number[finding.value]
+        elif finding.kind == LineKind.ID_NUMBER and finding.value:
+            finding.whereabouts, finding.detail = by_id.get(
+                finding.value, (Whereabouts.NOT_FOUND, "")
+            )
+    return findings
+
+
+LOOKUP_COLUMNS = (
+    Column("序号", Kind.INTEGER, 8),
+    Column("查询内容", width=22),
+    Column("类型", width=14),
+    Column("下落", width=20),
+    Column("说明", width=40),
+)
+
+
+def write_lookup(findings, target, *, title):
+    """The answer as an official-looking table (title row, header row, one row per line)."""
+    with TableWriter(target, title=title, columns=LOOKUP_COLUMNS) as writer:
+        writer.write_rows(
+            [f.line, f.text, str(f.kind_label), str(f.whereabouts_label), f.detail]
+            for f in findings
+        )

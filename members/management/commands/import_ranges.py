@@ -1,0 +1,7 @@
+from members.importing_numbers import RANGE_IMPORT
+from youthleague.spreadsheets.commands import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import number ranges (组织代码, 起始编号, 终止编号); all or nothing, exit 1 on any bad row."
+    table_import = RANGE_IMPORT

@@ -1,0 +1,508 @@
+"""Development numbers: the ranges handed down the tree, issued numbers and the unused register.
+
+Every number of a range has one whereabouts: a member holds it (used), it was issued by the
+next-free-number service and the member is not entered yet, or it is registered as unused,
+voided or lost with an explanation. The ledger (:mod:`members.ledger`) counts them.
+
+Ranges form a laminar family: a child's range lies inside one of its parent's ranges and ranges
+of siblings (and of one holder) never overlap, so two ranges at the same tree level never
+overlap. PostgreSQL enforces that with an exclusion constraint (migration ``0002_numbers``);
+:meth:`NumberRange.clean` checks it everywhere.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Q
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from branches.models import Organization
+
+MIN_NUMBER = 10**11
+MAX_NUMBER = 10**12 - 1
+#: a number divided by this (integer division) is its year prefix
+YEAR_DIVISOR = 10**8
+
+NOT_IN_RANGES = _("The number is not in this organisation's ranges.")
+ALREADY_USED = _("This number is already used; contact the committee above.")
+
+
+def number_year(number):
+    return number // YEAR_DIVISOR
+
+
+def format_number(number):
+    return f"{number:012d}"
+
+
+def format_span(first, last):
+    """``201935000120–201935000199``, or the single number."""
+    if first == last:
+        return format_number(first)
+    return f"{first:012d}–{last:012d}"
+
+
+def _twelve_digits(first="first", last="last"):
+    return Q(**{f"{first}__gte": MIN_NUMBER, f"{last}__lte": MAX_NUMBER})
+
+
+def _span_constraints(prefix, what):
+    """first ≤ last, twelve digits, one year: shared by ranges and register entries."""
+    return [
+        models.CheckConstraint(
+            condition=Q(first__lte=F("last")),
+            name=f"{prefix}_first_not_after_last",
+            violation_error_message=_("The first number must not come after the last."),
+        ),
+        models.CheckConstraint(
+            condition=_twelve_digits(),
+            name=f"{prefix}_twelve_digits",
+            violation_error_message=_("A development number has exactly 12 digits."),
+        ),
+        models.CheckConstraint(
+            condition=Exact(F("first") / YEAR_DIVISOR, F("last") / YEAR_DIVISOR),
+            name=f"{prefix}_one_year",
+            violation_error_message=what,
+        ),
+    ]
+
+
+class NumberSpan(models.Model):
+    """An interval ``[first, last]`` of development numbers."""
+
+    first = models.BigIntegerField(_("first number"))
+    last = models.BigIntegerField(_("last number"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def size(self):
+        if self.first is None or self.last is None:
+            return 0
+        return self.last - self.first + 1
+
+    @property
+    def year(self):
+        return number_year(self.first) if self.first is not None else None
+
+    @property
+    def span_text(self):
+        if self.first is None or self.last is None:
+            return ""
+        return format_span(self.first, self.last)
+
+    def contains(self, number):
+        return self.first <= number <= self.last
+
+
+class NumberRangeQuerySet(models.QuerySet):
+    def containing(self, number):
+        return self.filter(first__lte=number, last__gte=number)
+
+    def overlapping(self, first, last):
+        return self.filter(first__lte=last, last__gte=first)
+
+    def held_by_subtree_of(self, organization):
+        return self.filter(organization__path__startswith=organization.path)
+
+    def of_year(self, years):
+        """Ranges whose numbers start with one of ``years``."""
+        condition = Q()
+        for year in years:
+            condition |= Q(first__gte=year * YEAR_DIVISOR, first__lt=(year + 1) * YEAR_DIVISOR)
+        return self.filter(condition)
+
+
+class NumberRange(NumberSpan):
+    """号段: the numbers [first, last] an organisation holds, handed to it by its parent."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="number_ranges",
+        verbose_name=_("holder"),
+    )
+    # The holder's depth: same-level ranges never overlap, which PostgreSQL's exclusion
+    # constraint checks without a join.
+    level = models.PositiveSmallIntegerField(_("level in the tree"), editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = NumberRangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("number range")
+        verbose_name_plural = _("number ranges")
+        ordering = ["first"]
+        indexes = [
+            models.Index(fields=["first", "last"], name="range_first_last_idx"),
+            models.Index(fields=["organization", "first"], name="range_holder_idx"),
+        ]
+        constraints = _span_constraints(
+            "range", _("A range's first and last numbers must start with the same year.")
+        )
+
+    def __str__(self):
+        return self.span_text
+
+    def save(self, *args, **kwargs):
+        if self.organization_id:
+            self.level = self.organization.depth
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.first is None or self.last is None or not self.organization_id:
+            return
+        if not (MIN_NUMBER <= self.first <= self.last <= MAX_NUMBER):
+            return  # the constraints report it
+        if number_year(self.first) != number_year(self.last):
+            return
+        holder = self.organization
+        others = NumberRange.objects.exclude(pk=self.pk)
+        if not holder.is_root():
+            parent_path = holder.path[: -holder.steplen]
+            inside = others.filter(
+                organization__path=parent_path, first__lte=self.first, last__gte=self.last
+            )
+            if not inside.exists():
+                raise ValidationError(
+                    _("A range must lie inside one range held by the parent organisation.")
+                )
+        siblings = others.filter(level=holder.depth).overlapping(self.first, self.last)
+        if siblings.exists():
+            raise ValidationError(
+                _("The range overlaps a range already handed to this or another organisation.")
+            )
+        if self.pk is not None:
+            self._check_nothing_left_outside()
+        self._check_numbers_in_use()
+
+    def _check_nothing_left_outside(self):
+        """A changed range keeps every range and register entry that lay inside it."""
+        old = NumberRange.objects.filter(pk=self.pk).values_list("first", "last").first()
+        if old is None:
+            return
+        outside = ~Q(first__gte=self.first, last__lte=self.last)
+        below = NumberRange.objects.filter(
+            level=self.organization.depth + 1, first__gte=old[0], last__lte=old[1]
+        )
+        if below.filter(outside).exists() or self.registrations.filter(outside).exists():
+            raise ValidationError(
+                _("Numbers of the old range are handed on or registered; the range must keep them.")
+            )
+
+    def _check_numbers_in_use(self):
+        """Numbers already used, issued or registered elsewhere cannot be handed to this holder."""
+        from members.models.member import Member
+
+        holder_path = self.organization.path
+        span = {"first__lte": self.last, "last__gte": self.first}
+        conflicts = (
+            Member.objects.filter(development_number__range=(self.first, self.last))
+            .exclude(developing_organization__path__startswith=holder_path)
+            .exists()
+            or IssuedNumber.objects.filter(number__range=(self.first, self.last))
+            .exclude(organization__path__startswith=holder_path)
+            .exists()
+            or UnusedNumber.objects.filter(**span)
+            .exclude(number_range_id=self.pk)
+            .exclude(number_range__level__gt=self.organization.depth)
+            .exists()
+        )
+        if conflicts:
+            raise ValidationError(
+                _(
+                    "Some numbers of this range are already used, issued or registered by "
+                    "another organisation."
+                )
+            )
+
+
+class NumberStatus(models.TextChoices):
+    UNUSED = "unused", pgettext_lazy("number status", "unused")
+    VOIDED = "voided", pgettext_lazy("number status", "voided")
+    LOST = "lost", pgettext_lazy("number status", "lost")
+
+
+class UnusedNumberQuerySet(models.QuerySet):
+    def containing(self, number):
+        return self.filter(first__lte=number, last__gte=number)
+
+    def overlapping(self, first, last):
+        return self.filter(first__lte=last, last__gte=first)
+
+
+class UnusedNumber(NumberSpan):
+    """An entry of the unused-number register (未使用编号登记表): one number or a span."""
+
+    Status = NumberStatus
+
+    number_range = models.ForeignKey(
+        NumberRange,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        editable=False,
+        verbose_name=_("number range"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="unused_numbers",
+        editable=False,
+        verbose_name=_("owning organisation"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=NumberStatus.choices)
+    explanation = models.TextField(_("explanation"), max_length=500)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = UnusedNumberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registered unused number")
+        verbose_name_plural = _("unused-number register")
+        ordering = ["first"]
+        indexes = [
+            models.Index(fields=["first", "last"], name="unused_first_last_idx"),
+            models.Index(fields=["organization", "first"], name="unused_org_idx"),
+        ]
+        constraints = [
+            *_span_constraints(
+                "unused", _("A span's first and last numbers must start with the same year.")
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NumberStatus.values), name="unused_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(explanation=""),
+                name="unused_explanation_given",
+                violation_error_message=_("An explanation is required."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.span_text} {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        self.explanation = (self.explanation or "").strip()
+        if not self.explanation:
+            raise ValidationError({"explanation": _("An explanation is required.")})
+
+
+class IssuedNumberQuerySet(models.QuerySet):
+    def with_entered(self):
+        """Annotate ``entered``: whether a member holds the number by now."""
+        from members.models.member import Member
+
+        return self.annotate(
+            entered=models.Exists(Member.objects.filter(development_number=OuterRef("number")))
+        )
+
+
+class IssuedNumber(models.Model):
+    """A number the next-free-number service handed out; it is used once a member holds it."""
+
+    number = models.BigIntegerField(_("development number"), unique=True)
+    number_range = models.ForeignKey(
+        NumberRange,
+        on_delete=models.PROTECT,
+        related_name="issued_numbers",
+        verbose_name=_("number range"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="issued_numbers",
+        verbose_name=_("issued to"),
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    objects = IssuedNumberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued number")
+        verbose_name_plural = _("issued numbers")
+        constraints = [
+            models.CheckConstraint(
+                condition=_twelve_digits("number", "number"), name="issued_twelve_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return format_number(self.number)
+
+
+class DatabaseFacts:
+    """Whereabouts facts about single numbers, each answered by a query."""
+
+    def deepest_holder(self, number):
+        """The path of the organisation holding the deepest range that contains ``number``."""
+        return (
+            NumberRange.objects.containing(number)
+            .order_by("-level")
+            .values_list("organization__path", flat=True)
+            .first()
+        )
+
+    def year_has_ranges(self, year):
+        return NumberRange.objects.of_year([year]).exists()
+
+    def holder_of(self, number):
+        """The pk of the member holding ``number``, or None."""
+        from members.models.member import Member
+
+        return Member.objects.filter(development_number=number).values_list("pk", flat=True).first()
+
+    def is_registered(self, number):
+        return UnusedNumber.objects.containing(number).exists()
+
+    def issued_to(self, number):
+        return (
+            IssuedNumber.objects.filter(number=number)
+            .values_list("organization__path", flat=True)
+            .first()
+        )
+
+
+class NumberBook(DatabaseFacts):
+    """The same facts for a known set of numbers, loaded up front in a few queries per year,
+    so that a whole roster is checked without a query per row."""
+
+    CHUNK = 900
+
+    def __init__(self, numbers):
+        from members.models.member import Member
+
+        numbers = sorted({n for n in numbers if n is not None})
+        by_year = {}
+        for number in numbers:
+            by_year.setdefault(number_year(number), []).append(number)
+        self._levels = {}  # level -> sorted [(first, last, holder path)], disjoint within a level
+        self._registered = []
+        self._years = set()
+        for year, group in by_year.items():
+            low, high = group[0], group[-1]
+            if NumberRange.objects.of_year([year]).exists():
+                self._years.add(year)
+            spans = NumberRange.objects.overlapping(low, high).values_list(
+                "first", "last", "level", "organization__path"
+            )
+            for first, last, level, path in spans:
+                self._levels.setdefault(level, []).append((first, last, path))
+            self._registered += UnusedNumber.objects.overlapping(low, high).values_list(
+                "first", "last"
+            )
+        for spans in self._levels.values():
+            spans.sort()
+        self._registered = sorted((first, last, "") for first, last in self._registered)
+        self._holders, self._issued = {}, {}
+        for start in range(0, len(numbers), self.CHUNK):
+            chunk = numbers[start : start + self.CHUNK]
+            self._holders.update(
+                Member.objects.filter(development_number__in=chunk).values_list(
+                    "development_number", "pk"
+                )
+            )
+            self._issued.update(
+                IssuedNumber.objects.filter(number__in=chunk).values_list(
+                    "number", "organization__path"
+                )
+            )
+
+    @staticmethod
+    def _find(spans, number):
+        import bisect
+
+        index = bisect.bisect_right(spans, (number, MAX_NUMBER + 1, "")) - 1
+        if index >= 0 and spans[index][0] <= number <= spans[index][1]:
+            return spans[index]
+        return None
+
+    def deepest_holder(self, number):
+        for level in sorted(self._levels, reverse=True):
+            found = self._find(self._levels[level], number)
+            if found:
+                return found[2]
+        return None
+
+    def year_has_ranges(self, year):
+        return year in self._years
+
+    def holder_of(self, number):
+        return self._holders.get(number)
+
+    def is_registered(self, number):
+        # Register entries never overlap, so the same search finds the one that could contain it.
+        return self._find(self._registered, number) is not None
+
+    def issued_to(self, number):
+        return self._issued.get(number)
+
+
+def development_number_problem(
+    number, *, developing_organization, member_pk=None, ranged=True, facts=None
+):
+    """Why a member developed by ``developing_organization`` may not hold ``number``, or None.
+
+    With ``ranged`` (joins from 2017 on) the number must lie in a range held by the developing
+    organisation or an ancestor and in no range handed to another subtree. Whatever the year,
+    no number is both used and registered, and a number issued to one organisation is not used
+    by another's member. The messages never say who holds a number. ``facts`` answers the
+    questions (a :class:`NumberBook` when many numbers are checked at once).
+    """
+    facts = facts or DatabaseFacts()
+    developer_path = developing_organization.path
+    if ranged:
+        holder = facts.deepest_holder(number)
+        if holder is not None:
+            if not developer_path.startswith(holder):
+                return NOT_IN_RANGES
+        elif facts.year_has_ranges(number_year(number)):
+            # The rule applies once the province has recorded ranges for the number's year.
+            return NOT_IN_RANGES
+    used_by = facts.holder_of(number)
+    if used_by is not None and used_by != member_pk:
+        return ALREADY_USED
+    if facts.is_registered(number):
+        return ALREADY_USED
+    issued_to = facts.issued_to(number)
+    if issued_to is not None and not developer_path.startswith(issued_to):
+        return ALREADY_USED
+    return None

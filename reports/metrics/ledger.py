@@ -1,0 +1,27 @@
+"""The number ledger (号号有下落): each organisation's figures over the ranges it holds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organization
+from members import ledger
+from reports.metrics.base import Figure, FigureGroup, Kind, register
+
+
+@register
+class LedgerFigures(FigureGroup):
+    """Not summed over the subtree: an organisation's ranges already contain those it handed on."""
+
+    figures = (
+        Figure("numbers_total", _("numbers in its ranges")),
+        Figure("numbers_used", _("numbers used by members")),
+        Figure("numbers_explained", _("numbers registered unused")),
+        Figure("numbers_unaccounted", _("numbers unaccounted for")),
+        Figure("entry_ratio", _("entry ratio"), kind=Kind.RATIO, rankable=True),
+    )
+
+    def counts(self, root, depth):
+        organizations = Organization.objects.filter(path__startswith=root.path, depth=depth)
+        return ledger.ledger_by_path(organizations)
+
+    def derive(self, values):
+        ledger.with_ratio(values)
