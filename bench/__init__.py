@@ -18,6 +18,13 @@ def setup_django():
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     os.environ.setdefault("DJANGO_ENV_FILE", "")
+    os.environ.setdefault("DJANGO_STATIC_ROOT", str(ROOT / "var" / "bench-static"))
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     import django
 
     django.setup()
+    # Production settings serve hashed static files from a manifest: collect them once.
+    if not (Path(os.environ["DJANGO_STATIC_ROOT"]) / "staticfiles.json").exists():
+        from django.core.management import call_command
+
+        call_command("collectstatic", "--no-input", verbosity=0)

@@ -24,6 +24,15 @@ NOTICE_CAMPAIGNS = [
         "direction": Direction.BELOW,
     },
     {
+        "slug": "2019-schools",
+        "name": "以教统核团统",
+        "deadline": date(2019, 6, 15),
+        "metric": "school_gap_ratio",
+        "threshold": Decimal("0.05"),
+        "direction": Direction.ABOVE,
+        "description": "对照教育系统学生团员统计数据，逐个学校核实团员数量；差距超过5%须做出详细情况说明。",
+    },
+    {
         "slug": "2019-summary",
         "name": "加盖公章汇总表上报",
         "deadline": date(2019, 6, 20),

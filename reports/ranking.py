@@ -87,9 +87,10 @@ def draft_notice(campaign, entries, as_of=None):
     with translation.override("zh-hans"):
         label = str(figure(campaign.metric).label)
     below = campaign.direction == Direction.BELOW
-    comparison = "低于" if below else "高于"
+    # The notice's own words: "录入比例低于60%", "数量差距超过5%".
+    comparison = "低于" if below else "超过"
     if not named:
-        reached = "均不低于" if below else "均不高于"
+        reached = "均不低于" if below else "均未超过"
         return f"截至{chinese_date(as_of, campaign.year)}，全部{noun}{label}{reached}{threshold}。"
     names = "、".join(entry.organization.short_name for entry in named)
     figures = "，".join(f"{entry.organization.short_name}{percent(entry.value)}" for entry in named)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_exports, views_submissions
+from reports import views, views_exports, views_schools, views_submissions
 
 app_name = "reports"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("submissions/<int:pk>/accept/", views_submissions.accept, name="accept"),
     path("submissions/<int:pk>/return/", views_submissions.return_submission, name="return"),
     path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
+    path("schools/", views_schools.reconciliation, name="schools"),
+    path("schools/explain/", views_schools.explain, name="school_explain"),
 ]

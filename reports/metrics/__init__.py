@@ -3,7 +3,7 @@
 Importing this package registers every figure group, in the order their columns appear.
 """
 
-from reports.metrics import entries, graduation, ledger, moves  # noqa: F401  (registration)
+from reports.metrics import entries, graduation, ledger, moves, schools  # noqa: F401  (registration)
 from reports.metrics.base import (  # noqa: F401
     Figure,
     FigureGroup,

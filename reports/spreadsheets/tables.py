@@ -1,3 +1,3 @@
 """Importing this module registers every official table with :mod:`reports.spreadsheets.base`."""
 
-from reports.spreadsheets import ranking, roster, unused_numbers  # noqa: F401
+from reports.spreadsheets import ranking, roster, school_counts, unused_numbers  # noqa: F401

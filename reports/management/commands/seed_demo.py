@@ -10,6 +10,7 @@ from members import demo as member_demo
 from members import demo_moves, demo_numbers
 from members.models import Member
 from reports import demo as campaign_demo
+from reports import demo_schools
 
 
 class Command(BaseCommand):
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             campaign_demo.build_campaigns()
             campaign_demo.build_issuers()
             demo_moves.build_moves(seed=options["seed"])  # after the members exist
+            demo_schools.build_education_counts()
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations, %(members)d members.")
             % {"orgs": Organization.objects.count(), "members": Member.objects.count()}

@@ -1,0 +1,137 @@
+"""Admin of the education department's school figures (provincial staff import them) and of the
+gap explanations (read here; committees write them on the reconciliation page)."""
+
+import copy
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches import access
+from reports import schools
+from reports.models import EducationCount, Explanation
+from reports.models.schools import FIRST_YEAR, LAST_YEAR
+from reports.spreadsheets.school_counts import current_year, education_import
+from youthleague.spreadsheets.admin import TableImportAdminMixin
+
+
+class MatchedFilter(admin.SimpleListFilter):
+    title = _("organisation in the tree")
+    parameter_name = "matched"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("matched")),
+            ("no", _("absent from the tree (organisational blank)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(organization_id__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(organization_id__isnull=True)
+        return queryset
+
+
+def _import_year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return current_year()
+    return year if FIRST_YEAR <= year <= LAST_YEAR else current_year()
+
+
+@admin.register(EducationCount)
+class EducationCountAdmin(TableImportAdminMixin, SimpleHistoryAdmin):
+    """Only provincial staff see and import the figures; rows change only by importing."""
+
+    list_display = [
+        "year",
+        "school_code",
+        "school_name",
+        "ownership",
+        "city_name",
+        "education_count",
+        "matched_organization",
+        "imported_at",
+    ]
+    list_filter = ["year", "ownership", MatchedFilter]
+    search_fields = ["school_code", "school_name", "city_name"]
+    list_per_page = 100
+    show_full_result_count = False
+    #: the year an import page works on; each request gets its own copy (see table_import_view)
+    import_year = None
+
+    @property
+    def table_import(self):
+        return education_import(self.import_year or current_year())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_match()
+
+    @admin.display(description=_("organisation"))
+    def matched_organization(self, obj):
+        return obj.organization_name or _("— absent from the tree —")
+
+    def _allowed(self, request):
+        return access.can(request.user, access.Capability.IMPORT_EDUCATION)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_import_permission(self, request):
+        return self._allowed(request)
+
+    def table_import_view(self, request):
+        # The ModelAdmin instance is shared by every request: the year goes on a copy.
+        scoped = copy.copy(self)
+        scoped.import_year = _import_year(request)
+        response = TableImportAdminMixin.table_import_view(scoped, request)
+        if isinstance(response, TemplateResponse):
+            response.template_name = "reports/schools/admin_import.html"
+            response.context_data.update(
+                import_year=scoped.import_year, known_years=schools.education_years()
+            )
+        return response
+
+
+@admin.register(Explanation)
+class ExplanationAdmin(SimpleHistoryAdmin):
+    """Provincial staff read every explanation and its history here."""
+
+    list_display = ["year", "subject", "school_code", "organization", "written_by", "written_at"]
+    list_filter = ["year", "subject"]
+    list_select_related = ["organization", "written_by"]
+    search_fields = ["school_code", "organization__name", "text"]
+    readonly_fields = ["year", "subject", "school_code", "organization", "text"]
+
+    def _allowed(self, request):
+        return access.sees_everything(request.user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

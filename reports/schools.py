@@ -1,0 +1,494 @@
+"""School reconciliation (以教统核团统): the league's count of each school against the education
+department's, the gaps that need a written explanation, and the schools left out whole.
+
+Per school:
+
+* league count = student members (身份类别 学生) whose current branch lies in the school's subtree;
+* difference = league − education; gap ratio = |league − education| / education;
+* a gap above :func:`gap_threshold` needs an explanation (情况说明);
+* a school in the education figures that is absent from the tree, or has no league member at
+  all, is a whole-unit omission (成建制漏统).
+
+A school of the education figures belongs to the organisation its school code matches; one that
+matches nothing belongs to the city whose short name the education department wrote as its
+设区市 (or, failing that, to the province). Every read here is a bounded number of queries: the
+league counts of all schools of a subtree come from one grouped query per distinct depth at
+which schools sit in the tree (a handful), whatever the number of schools.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches import access
+from branches.models import Organization
+from members.choices import Identity
+from members.models import Member
+from reports.models import EducationCount, Explanation
+from reports.models.schools import normalize_education_code
+
+STEP = Organization.steplen
+PRIVATE = Organization.Ownership.PRIVATE
+PUBLIC = Organization.Ownership.PUBLIC
+
+LAST = "~"  # sorts after every tree path
+
+#: The notice's "差距超过5%": a gap strictly above this ratio needs an explanation.
+DEFAULT_GAP_THRESHOLD = Decimal("0.05")
+
+
+def gap_threshold():
+    """The gap ratio above which an explanation is due; ``YOUTHLEAGUE["SCHOOL_GAP_THRESHOLD"]``
+    in the settings overrides the notice's 5%."""
+    return Decimal(str(settings.YOUTHLEAGUE.get("SCHOOL_GAP_THRESHOLD", DEFAULT_GAP_THRESHOLD)))
+
+
+def gap_ratio(league, education):
+    """|league − education| / education, rounded like every ratio figure; None without a base."""
+    if education is None or not education:
+        return None
+    return round(abs(league - education) / education, 4)
+
+
+def over_threshold(league, education):
+    """Whether a gap needs an explanation; a count of zero against league members does too."""
+    if education is None:
+        return False
+    if education == 0:
+        return league > 0
+    # Exact arithmetic: 1 of 20 is 5% and not "above 5%".
+    return abs(league - education) > gap_threshold() * education
+
+
+def latest_year():
+    """The newest year with education figures, or None."""
+    return EducationCount.objects.aggregate(year=Max("year"))["year"]
+
+
+def education_years():
+    return EducationCount.objects.years()
+
+
+def unmatched_schools(year):
+    """The year's schools whose code matches no organisation: organisational blanks."""
+    return list(
+        EducationCount.objects.for_year(year)
+        .with_match()
+        .filter(organization_id__isnull=True)
+        .order_by("city_name", "school_code")
+    )
+
+
+def city_key(name):
+    """A city's name compared loosely: 福州市, 福州 and ' 福州市 ' are the same city."""
+    return "".join((name or "").split()).removeprefix("共青团").removesuffix("市")
+
+
+@dataclass
+class SchoolLine:
+    """One school of the reconciliation, in the education figures, the tree, or both."""
+
+    school_code: str
+    name: str
+    ownership: str
+    city: str
+    education: int | None
+    league: int = 0
+    organization_id: int | None = None
+    organization_path: str | None = None
+    organization_name: str = ""
+    organization_code: str = ""
+    #: where the school is counted: its organisation, or for a school absent from the tree the
+    #: city (or province) it was attributed to
+    owner_path: str = ""
+    education_city: str = ""
+    explanation: str | None = None
+    #: the city's place in the tree, so that tables list cities in the tree's order
+    city_order: str = LAST
+
+    @property
+    def in_tree(self):
+        return self.organization_id is not None
+
+    @property
+    def in_education_figures(self):
+        return self.education is not None
+
+    @property
+    def is_private(self):
+        return self.ownership == PRIVATE
+
+    @property
+    def difference(self):
+        return None if self.education is None else self.league - self.education
+
+    @property
+    def ratio(self):
+        return gap_ratio(self.league, self.education)
+
+    @property
+    def is_over_threshold(self):
+        return over_threshold(self.league, self.education)
+
+    @property
+    def is_omission(self):
+        """成建制漏统: counted by the education department, but absent or empty in the league."""
+        return bool(self.education) and (not self.in_tree or self.league == 0)
+
+    @property
+    def is_explained(self):
+        return bool(self.explanation)
+
+    @property
+    def needs_explanation(self):
+        return self.is_over_threshold and not self.is_explained
+
+    @property
+    def city_differs(self):
+        """The education department places the school in another city than the tree does."""
+        return bool(self.education_city) and city_key(self.education_city) != city_key(self.city)
+
+    def sort_key(self):
+        """Private schools first (the notice's priority), then by city in tree order."""
+        order = {PRIVATE: 0, PUBLIC: 1}
+        return (order.get(self.ownership, 2), self.city_order, self.city, self.school_code)
+
+
+@dataclass
+class Summary:
+    """A committee's school sector in total, against the education figures."""
+
+    organization: Organization
+    year: int | None
+    schools: int = 0
+    education: int = 0
+    league: int = 0
+    over_threshold: int = 0
+    unexplained: int = 0
+    missing: int = 0
+    explanation: Explanation | None = None
+
+    @property
+    def difference(self):
+        return self.league - self.education
+
+    @property
+    def ratio(self):
+        return gap_ratio(self.league, self.education)
+
+    @property
+    def is_over_threshold(self):
+        return over_threshold(self.league, self.education)
+
+    @property
+    def is_explained(self):
+        return self.explanation is not None
+
+    @property
+    def needs_explanation(self):
+        return self.is_over_threshold and not self.is_explained
+
+
+@dataclass
+class Reconciliation:
+    organization: Organization
+    year: int | None
+    lines: list = field(default_factory=list)
+    summary: Summary | None = None
+    threshold: Decimal = DEFAULT_GAP_THRESHOLD
+
+
+class _Cities:
+    """The city committees, for naming a school's city and placing unmatched schools."""
+
+    def __init__(self):
+        self.by_path = {}
+        self.by_key = {}
+        for city in Organization.objects.filter(kind=Organization.Kind.CITY).only(
+            "path", "name", "depth"
+        ):
+            self.by_path[city.path] = city
+            self.by_key.setdefault(city_key(city.short_name), city)
+
+    def containing(self, path):
+        """The city whose subtree holds ``path``, or None (a working committee's school)."""
+        for length in range(STEP, len(path) + 1, STEP):
+            city = self.by_path.get(path[:length])
+            if city is not None:
+                return city
+        return None
+
+    def named(self, name):
+        return self.by_key.get(city_key(name))
+
+
+def school_lines(root, year, *, explanations=True):
+    """Every school of ``root``'s subtree for ``year``, private schools first.
+
+    That is: the education figures' schools matched inside the subtree, the unmatched ones
+    attributed to a city in the subtree (or to the province, when ``root`` is the tree's root),
+    and the school organisations of the subtree that the education figures do not list.
+    A bounded number of queries: cities, education rows, school organisations, and one member
+    count per distinct depth of the schools.
+    """
+    cities = _Cities()
+    tree_root = root.path[:STEP]
+    lines = []
+    if year is not None:
+        rows = (
+            EducationCount.objects.for_year(year)
+            .with_match()
+            .filter(Q(organization_path__startswith=root.path) | Q(organization_path__isnull=True))
+        )
+        if explanations:
+            rows = rows.with_explanation()
+        for row in rows.order_by():
+            line = SchoolLine(
+                school_code=row.school_code,
+                name=row.school_name,
+                ownership=row.ownership,
+                city=row.city_name,
+                education=row.education_count,
+                organization_id=row.organization_id,
+                organization_path=row.organization_path,
+                organization_name=row.organization_name or "",
+                organization_code=row.organization_code or "",
+                education_city=row.city_name,
+                explanation=getattr(row, "explanation_text", None),
+            )
+            if line.in_tree:
+                line.owner_path = line.organization_path
+                city = cities.containing(line.owner_path)
+            else:
+                city = cities.named(row.city_name)
+                line.owner_path = city.path if city is not None else tree_root
+                if not line.owner_path.startswith(root.path):
+                    continue
+            if city is not None:
+                line.city, line.city_order = city.short_name, city.path
+            lines.append(line)
+    listed = {line.school_code for line in lines}
+    schools = Organization.objects.schools().filter(path__startswith=root.path).order_by()
+    if explanations and year is not None:
+        schools = schools.annotate(
+            explanation_text=Subquery(
+                Explanation.objects.filter(
+                    year=year,
+                    subject=Explanation.Subject.SCHOOL,
+                    school_code=OuterRef("school_code"),
+                )
+                .order_by()
+                .values("text")[:1]
+            )
+        )
+    depths = set()
+    for school in schools.only("pk", "path", "depth", "code", "name", "school_code", "ownership"):
+        depths.add(school.depth)
+        if school.school_code in listed:
+            continue
+        city = cities.containing(school.path)
+        lines.append(
+            SchoolLine(
+                school_code=school.school_code,
+                name=school.name,
+                ownership=school.ownership,
+                city=city.short_name if city is not None else "",
+                city_order=city.path if city is not None else LAST,
+                education=None,
+                organization_id=school.pk,
+                organization_path=school.path,
+                organization_name=school.name,
+                organization_code=school.code,
+                owner_path=school.path,
+                explanation=getattr(school, "explanation_text", None),
+            )
+        )
+    league = league_counts(root, depths)
+    for line in lines:
+        if line.in_tree:
+            line.league = league.get(line.organization_path, 0)
+    lines.sort(key=SchoolLine.sort_key)
+    return lines
+
+
+def league_counts(root, depths):
+    """``{school path: student members in its subtree}`` for the schools of ``root``'s subtree.
+
+    One grouped query per depth in ``depths`` (the depths at which schools sit): members are
+    grouped by the prefix of their branch's path at that depth, keeping only prefixes that are
+    school paths. A school nested in another school counts in both, as both subtrees hold it.
+    """
+    counts = {}
+    for depth in sorted(depths):
+        school_paths = (
+            Organization.objects.schools()
+            .filter(path__startswith=root.path, depth=depth)
+            .order_by()
+            .values("path")
+        )
+        rows = (
+            Member.objects.filter(
+                identity=Identity.STUDENT,
+                branch__path__startswith=root.path,
+                branch__depth__gte=depth,
+            )
+            .annotate(school=Substr("branch__path", 1, depth * STEP))
+            .filter(school__in=school_paths)
+            .values("school")
+            .annotate(league=Count("id"))
+            .order_by()
+        )
+        counts.update((row["school"], row["league"]) for row in rows)
+    return counts
+
+
+def summarize(organization, year, lines):
+    """The committee's totals over its schools, and its own explanation (one query)."""
+    summary = Summary(organization=organization, year=year)
+    for line in lines:
+        summary.schools += 1
+        summary.league += line.league
+        if line.education is not None:
+            summary.education += line.education
+        summary.over_threshold += line.is_over_threshold
+        summary.unexplained += line.needs_explanation
+        summary.missing += line.is_omission
+    if year is not None:
+        summary.explanation = (
+            Explanation.objects.filter(
+                year=year, subject=Explanation.Subject.COMMITTEE, organization=organization
+            )
+            .select_related("written_by")
+            .first()
+        )
+    return summary
+
+
+def reconciliation(organization, year=None):
+    """Everything the reconciliation page and table 1-2 show for ``organization``."""
+    year = year if year is not None else latest_year()
+    lines = school_lines(organization, year)
+    return Reconciliation(
+        organization=organization,
+        year=year,
+        lines=lines,
+        summary=summarize(organization, year, lines),
+        threshold=gap_threshold(),
+    )
+
+
+# --- explanations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExplanationTarget:
+    """What an explanation is about, and the organisation whose staff may write it."""
+
+    year: int
+    subject: str
+    governing: Organization
+    line: SchoolLine | None = None
+    explanation: Explanation | None = None
+
+    @property
+    def school_code(self):
+        return self.line.school_code if self.line else ""
+
+    @property
+    def title(self):
+        return self.line.name if self.line else self.governing.name
+
+
+def school_target(user, year, school_code):
+    """The school with ``school_code`` in ``year`` and who governs it; 404 outside the user's
+    scope or when the school is known neither to the education figures nor to the tree.
+
+    A school of the tree is governed by its own organisation (so its committee, its city and
+    every committee above may explain it); a school absent from the tree by the city it was
+    attributed to, or the province.
+    """
+    code = normalize_education_code(school_code)
+    row = EducationCount.objects.for_year(year).filter(school_code=code).first() if code else None
+    school = Organization.objects.schools().filter(school_code=code).first() if code else None
+    if school is not None:
+        governing = school
+    elif row is not None:
+        governing = _Cities().named(row.city_name) or Organization.objects.get_first_root_node()
+    else:
+        raise Http404("No such school.")
+    if not access.is_in_scope(user, governing):
+        raise Http404("No such school.")
+    if school is not None:
+        line = next(line for line in school_lines(school, year) if line.school_code == code)
+    else:
+        line = SchoolLine(
+            school_code=row.school_code,
+            name=row.school_name,
+            ownership=row.ownership,
+            city=row.city_name,
+            education=row.education_count,
+            owner_path=governing.path,
+            education_city=row.city_name,
+        )
+    explanation = Explanation.objects.filter(
+        year=year, subject=Explanation.Subject.SCHOOL, school_code=code
+    ).first()
+    return ExplanationTarget(
+        year=year,
+        subject=Explanation.Subject.SCHOOL,
+        governing=governing,
+        line=line,
+        explanation=explanation,
+    )
+
+
+def committee_target(user, year, organization):
+    """The committee's own explanation of its total; ``organization`` is already in scope."""
+    explanation = Explanation.objects.filter(
+        year=year, subject=Explanation.Subject.COMMITTEE, organization=organization
+    ).first()
+    return ExplanationTarget(
+        year=year,
+        subject=Explanation.Subject.COMMITTEE,
+        governing=organization,
+        explanation=explanation,
+    )
+
+
+def can_explain(user, target):
+    return access.can(user, access.Capability.EXPLAIN, target.governing)
+
+
+def explanation_save(*, user, target, text):
+    """Write or rewrite the explanation of ``target``; the history keeps every version."""
+    if not can_explain(user, target):
+        raise ValidationError(_("You may not write this explanation."))
+    explanation = target.explanation or Explanation(
+        year=target.year,
+        subject=target.subject,
+        school_code=target.school_code,
+        organization=target.governing if target.subject == Explanation.Subject.COMMITTEE else None,
+    )
+    explanation.text = text
+    explanation.written_by = user
+    explanation.written_at = timezone.now()
+    explanation.full_clean()
+    explanation._history_user = user  # the history names the writer, in commands too
+    with transaction.atomic():
+        explanation.save()
+    return explanation
+
+
+def explanation_history(explanation):
+    """Earlier and current versions of an explanation, newest first (one query)."""
+    if explanation is None:
+        return []
+    return list(explanation.history.select_related("history_user").order_by("-history_date"))
