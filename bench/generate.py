@@ -502,9 +502,17 @@ def generate(members, orgs, seed=1):
         cursor.execute(
             "UPDATE members_member m SET branch_id = v.received_branch_id FROM members_move v WHERE v.member_id = m.id AND v.state = 'reported'"
         )
+    finish(rng, say)
+
+
+def finish(rng, say=print):
+    """Logins, campaigns and school figures on top of the bulk data; then fresh statistics."""
+    from django.db import connection
+
     from bench.fixtures import build_extras
 
-    build_extras(tree, rng)
+    build_extras(rng)
+    say("logins, campaigns and education figures added")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     say("analysed; done")
@@ -538,7 +546,17 @@ def main(argv=None):
     parser.add_argument("--members", type=int, default=200_000)
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--extras-only", action="store_true", help="only redo logins, campaigns, school figures"
+    )
     options = parser.parse_args(argv)
+    if options.extras_only:
+        setup_django()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        finish(random.Random(options.seed))
+        return
     generate(options.members, options.orgs, options.seed)
 
 

@@ -37,7 +37,12 @@ class EducationCountQuerySet(models.QuerySet):
         Matching happens when reading, not when importing, so a school added to the tree
         after the import is matched at once; the unique index on the code serves the look-up.
         """
-        matched = Organization.objects.filter(school_code=OuterRef("school_code")).order_by()
+        # Spelled like the partial unique index's condition, so that PostgreSQL can use it.
+        matched = (
+            Organization.objects.filter(school_code=OuterRef("school_code"))
+            .exclude(school_code="")
+            .order_by()
+        )
         return self.annotate(
             organization_id=Subquery(matched.values("pk")[:1]),
             organization_path=Subquery(matched.values("path")[:1]),
