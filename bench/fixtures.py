@@ -13,9 +13,13 @@ def build_extras(rng):
 
     root = Organization.objects.get(depth=1)
     city = Organization.objects.get(code="350100")
-    county = Organization.objects.filter(path__startswith=city.path, depth=3).order_by("path").first()
+    county = (
+        Organization.objects.filter(path__startswith=city.path, depth=3).order_by("path").first()
+    )
     branch = (
-        Organization.objects.filter(path__startswith=county.path, kind="branch").order_by("path").first()
+        Organization.objects.filter(path__startswith=county.path, kind="branch")
+        .order_by("path")
+        .first()
     )
     for username, organization, role in (
         ("bench-province", root, Role.PROVINCE),
@@ -28,7 +32,7 @@ def build_extras(rng):
     # The education department's counts: most schools near the league's, some far, some absent.
     EducationCount.objects.all().delete()
     rows = []
-    for index, line in enumerate(schools.school_lines(root, None)):
+    for line in schools.school_lines(root, None):
         roll = rng.random()
         if roll < 0.05:
             continue  # the league has the school, the education figures do not

@@ -7,6 +7,27 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from django.db.models import signals
+
+        from members import tallies
+        from members.models import Member, NumberRange, UnusedNumber
+
+        # Stored counts follow every single-object write (see members.tallies for why signals).
+        signals.pre_save.connect(tallies.remember_member, sender=Member, dispatch_uid="tally_m0")
+        signals.post_save.connect(tallies.member_changed, sender=Member, dispatch_uid="tally_m1")
+        signals.post_delete.connect(tallies.member_deleted, sender=Member, dispatch_uid="tally_m2")
+        signals.pre_save.connect(
+            tallies.remember_span, sender=UnusedNumber, dispatch_uid="tally_u0"
+        )
+        signals.post_save.connect(
+            tallies.span_changed, sender=UnusedNumber, dispatch_uid="tally_u1"
+        )
+        signals.post_delete.connect(
+            tallies.span_deleted, sender=UnusedNumber, dispatch_uid="tally_u2"
+        )
+        signals.post_save.connect(
+            tallies.range_changed, sender=NumberRange, dispatch_uid="tally_r1"
+        )
         # The number admins live in their own module beside the member admin.
         from members import (
             admin_moves,  # noqa: F401  (registers the moves admin)

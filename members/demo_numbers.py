@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from branches.models import Organization
 from members.models import IssuedNumber, Member, NumberRange, NumberStatus, UnusedNumber
 from members.models.numbers import YEAR_DIVISOR
+from members.tallies import tally_ranges
 
 SPARES = 8
 PROVINCE_RESERVE = 100
@@ -123,6 +124,8 @@ def build_numbering(seed=2019):
         )
     bulk_create_with_history(entries, UnusedNumber)
     bulk_create_with_history(issued, IssuedNumber)
+    # Bulk inserts send no signals: count the ranges' used and registered numbers here.
+    tally_ranges(NumberRange.objects.all())
     return len(ranges)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import F, Func, IntegerField, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -38,14 +38,14 @@ FIGURES = (
 )
 
 
-class _Count(Func):
+class CountAll(Func):
     """COUNT(*) without GROUP BY, for a correlated subquery."""
 
     template = "COUNT(*)"
     output_field = IntegerField()
 
 
-class _SumOf(Func):
+class SumOf(Func):
     """SUM(expression) without GROUP BY, for a correlated subquery."""
 
     function = "SUM"
@@ -53,27 +53,18 @@ class _SumOf(Func):
 
 
 def _range_figures(prefix=""):
-    """Aggregates of the ranges reached through ``prefix`` (``"number_ranges__"`` or empty)."""
-    first, last = OuterRef(f"{prefix}first"), OuterRef(f"{prefix}last")
-    used = (
-        Member.objects.filter(development_number__gte=first, development_number__lte=last)
-        .order_by()
-        .annotate(n=_Count())
-        .values("n")
-    )
-    explained = (
-        UnusedNumber.objects.filter(first__gte=first, last__lte=last)
-        .order_by()
-        .annotate(n=_SumOf(F("last") - F("first") + 1))
-        .values("n")
-    )
+    """Aggregates of the ranges reached through ``prefix`` (``"number_ranges__"`` or empty).
+
+    Used and registered numbers come from the counts each range stores (kept exact by
+    :mod:`members.tallies`), so a province's figures need not count its members again.
+    """
     return {
         "numbers_total": Coalesce(
             Sum(F(f"{prefix}last") - F(f"{prefix}first") + 1), 0, output_field=IntegerField()
         ),
-        "numbers_used": Coalesce(Sum(Subquery(used)), 0, output_field=IntegerField()),
+        "numbers_used": Coalesce(Sum(f"{prefix}used_count"), 0, output_field=IntegerField()),
         "numbers_explained": Coalesce(
-            Sum(Coalesce(Subquery(explained), 0)), 0, output_field=IntegerField()
+            Sum(f"{prefix}explained_count"), 0, output_field=IntegerField()
         ),
     }
 

@@ -129,6 +129,7 @@ def move_build(
         )
     return Move(
         member=member,
+        developing_organization_id=member.developing_organization_id,
         from_branch_id=member.branch_id,
         reason=reason,
         moved_on=moved_on,

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from branches import access
 from members.models import Member
+from members.tallies import tally_members
 
 #: the fields a person (form, import) may set; everything else is derived or kept by the system
 MEMBER_FIELDS = (
@@ -129,10 +130,13 @@ def member_bulk_create(*, members, user=None, change_reason=None, batch_size=100
             member.entered_at = now
         member.refresh_derived_fields()
     with transaction.atomic():
-        return bulk_create_with_history(
+        created = bulk_create_with_history(
             members,
             Member,
             batch_size=batch_size,
             default_user=user,
             default_change_reason=change_reason,
         )
+        # bulk_create sends no signals: bring the stored counts up to date here.
+        tally_members(created)
+        return created

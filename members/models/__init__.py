@@ -17,3 +17,4 @@ from members.models.numbers import (  # noqa: F401
     format_number,
     format_span,
 )
+from members.models.tallies import TALLY_FIELDS, OrganizationTally  # noqa: F401

@@ -209,6 +209,17 @@ class Move(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="moves", verbose_name=_("member")
     )
+    # The member's developing organisation, responsible until the member reports in; copied
+    # here (and kept in step by members.tallies) so that figures by organisation need no join
+    # through the member table.
+    developing_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="moves_followed",
+        null=True,
+        editable=False,
+        verbose_name=_("developing organisation"),
+    )
     from_branch = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

@@ -141,7 +141,12 @@ class NumberRange(NumberSpan):
     )
     created_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    # Stored derivations kept exact by members.tallies: members holding a number of the range,
+    # and numbers of the range in the unused-number register.
+    used_count = models.PositiveBigIntegerField(default=0, editable=False)
+    explained_count = models.PositiveBigIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["used_count", "explained_count"])
 
     objects = NumberRangeQuerySet.as_manager()
 

@@ -1,17 +1,21 @@
 """Entry of new members: who has been entered, and who was entered on time."""
 
-from django.db.models import Count, Q
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
+from members.models import OrganizationTally
 from reports.metrics.base import Figure, FigureGroup, level_key, register
 
-VIA = "developing_organization__"
+VIA = "organization__"
 
 
 @register
 class EntryFigures(FigureGroup):
-    """Counted by developing organisation, which is responsible for entry (谁发展，谁录入)."""
+    """Counted by developing organisation, which is responsible for entry (谁发展，谁录入).
+
+    Summed from each organisation's stored tally (:mod:`members.tallies`), so a province's
+    figures read one row per organisation rather than every member.
+    """
 
     figures = (
         Figure("new_members", _("new members entered")),
@@ -21,16 +25,15 @@ class EntryFigures(FigureGroup):
 
     def counts(self, root, depth):
         rows = (
-            Member.objects.new_members()
-            .filter(**{f"{VIA}path__startswith": root.path, f"{VIA}depth__gte": depth})
+            OrganizationTally.objects.filter(
+                **{f"{VIA}path__startswith": root.path, f"{VIA}depth__gte": depth}
+            )
             .annotate(key=level_key(f"{VIA}path", depth))
             .values("key")
             .annotate(
-                new_members=Count("id"),
-                entered_on_time=Count(
-                    "id", filter=Q(entry_deadline__isnull=False, entered_late=False)
-                ),
-                entered_late=Count("id", filter=Q(entered_late=True)),
+                new_members=Sum("new_members"),
+                entered_on_time=Sum("entered_on_time"),
+                entered_late=Sum("entered_late"),
             )
             .order_by()
         )

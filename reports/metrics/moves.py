@@ -8,7 +8,7 @@ from members.models import Move
 from members.models.moves import PENDING_STATES, State, overdue_cutoff
 from reports.metrics.base import Figure, FigureGroup, level_key, register
 
-VIA = "member__developing_organization__"
+VIA = "developing_organization__"
 
 
 @register

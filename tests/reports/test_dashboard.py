@@ -101,7 +101,7 @@ def test_who_has_not_lists(client, scripted_province, graduation_campaign):
     user = factories.user_with_role(scripted_province.root, Role.PROVINCE)
     lists = get(client, user).context["board"].who_has_not
     assert [o.code for o in lists.children_without_entries] == ["C3"]
-    assert {d["developing_organization__code"] for d in lists.late_developers} == {"B1", "B3"}
+    assert {d["code"] for d in lists.late_developers} == {"B1", "B3"}
     assert [o.code for o in lists.undated_class_branches] == ["CB2", "CB4"]
 
 
@@ -140,11 +140,12 @@ def test_dashboard_query_count_is_flat_as_the_tree_grows(client, db, graduation_
         assert response.status_code == HTTPStatus.OK
         assert len(response.context["board"].rows) == children
         # The session middleware's own bookkeeping (renewing the idle timeout) is not the page's.
-        return [
-            q["sql"]
-            for q in queries.captured_queries
-            if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
-        ]
+        return len(
+            [
+                q
+                for q in queries.captured_queries
+                if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+            ]
+        )
 
-    small, large = queries_for(3), queries_for(30)
-    assert len(small) == len(large)
+    assert queries_for(3) == queries_for(30)

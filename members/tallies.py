@@ -1,0 +1,210 @@
+"""Keeping the stored derivations of the member table exact.
+
+Dashboards at province scale cannot count two million members on every page: they sum stored
+counts instead — per developing organisation (:class:`OrganizationTally`), per number range
+(``NumberRange.used_count`` / ``explained_count``) — and moves carry their member's developing
+organisation. This module recomputes those counts for exactly what a write touched:
+
+* every single-object save or delete of a member, a register entry or a range, through the
+  model signals connected in :meth:`members.apps.MembersConfig.ready` — signals, because the
+  counts must stay right whichever path wrote (services, admin, shell, tests);
+* bulk inserts, which send no signals, by an explicit :func:`tally_members` call in the bulk
+  service;
+* anything written around the ORM (the benchmark generator's COPY), by ``rebuild_tallies``.
+
+Recounting (rather than adding and subtracting) keeps a missed write from drifting forever:
+the next write to the same organisation or range repairs it.
+"""
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from members.models import (
+    TALLY_FIELDS,
+    Member,
+    Move,
+    NumberRange,
+    OrganizationTally,
+    UnusedNumber,
+)
+from members.models.numbers import number_year
+
+BATCH = 2000
+
+
+def _entry_counts():
+    return {
+        "new_members": Count("id"),
+        "entered_on_time": Count("id", filter=Q(entry_deadline__isnull=False, entered_late=False)),
+        "entered_late": Count("id", filter=Q(entered_late=True)),
+    }
+
+
+def tally_organizations(organization_ids):
+    """Recount the new members each of these organisations developed."""
+    ids = sorted({pk for pk in organization_ids if pk})
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        counted = {
+            row.pop("developing_organization_id"): row
+            for row in Member.objects.new_members()
+            .filter(developing_organization_id__in=chunk)
+            .values("developing_organization_id")
+            .annotate(**_entry_counts())
+            .order_by()
+        }
+        _save_tallies(
+            OrganizationTally(organization_id=pk, **counted.get(pk, dict.fromkeys(TALLY_FIELDS, 0)))
+            for pk in chunk
+        )
+
+
+def _save_tallies(rows):
+    OrganizationTally.objects.bulk_create(
+        list(rows),
+        update_conflicts=True,
+        unique_fields=["organization"],
+        update_fields=list(TALLY_FIELDS),
+        batch_size=BATCH,
+    )
+
+
+def _range_counts():
+    from members.ledger import CountAll, SumOf
+
+    used = (
+        Member.objects.filter(
+            development_number__gte=OuterRef("first"), development_number__lte=OuterRef("last")
+        )
+        .order_by()
+        .annotate(n=CountAll())
+        .values("n")
+    )
+    explained = (
+        UnusedNumber.objects.filter(first__gte=OuterRef("first"), last__lte=OuterRef("last"))
+        .order_by()
+        .annotate(n=SumOf(F("last") - F("first") + 1))
+        .values("n")
+    )
+    return {
+        "counted_used": Coalesce(Subquery(used), 0),
+        "counted_explained": Coalesce(Subquery(explained), 0),
+    }
+
+
+def tally_ranges(ranges):
+    """Recount the used and registered numbers of these ranges (a queryset or ids)."""
+    queryset = (
+        ranges if hasattr(ranges, "annotate") else NumberRange.objects.filter(pk__in=list(ranges))
+    )
+    batch = []
+    for item in queryset.annotate(**_range_counts()).only("pk").iterator(chunk_size=BATCH):
+        item.used_count, item.explained_count = item.counted_used, item.counted_explained
+        batch.append(item)
+        if len(batch) >= BATCH:
+            NumberRange.objects.bulk_update(batch, ["used_count", "explained_count"])
+            batch = []
+    NumberRange.objects.bulk_update(batch, ["used_count", "explained_count"])
+
+
+def ranges_touching(spans):
+    """Ranges overlapping any of ``spans`` ((first, last) pairs), a window per year."""
+    windows = {}
+    for first, last in spans:
+        if first is None:
+            continue
+        low, high = windows.get(number_year(first), (first, last))
+        windows[number_year(first)] = (min(low, first), max(high, last))
+    condition = Q()
+    for low, high in windows.values():
+        condition |= Q(first__lte=high, last__gte=low)
+    return NumberRange.objects.filter(condition) if windows else NumberRange.objects.none()
+
+
+def tally_members(members):
+    """After a bulk insert or change of ``members``: their organisations and their ranges."""
+    members = list(members)
+    tally_organizations(m.developing_organization_id for m in members)
+    numbers = [m.development_number for m in members if m.development_number is not None]
+    tally_ranges(ranges_touching((n, n) for n in numbers))
+
+
+def tally_rebuild():
+    """Recompute every stored count from the tables (after loading data around the ORM)."""
+    from branches.models import Organization
+
+    ids = list(Organization.objects.values_list("pk", flat=True))
+    counted = {
+        row.pop("developing_organization_id"): row
+        for row in Member.objects.new_members()
+        .values("developing_organization_id")
+        .annotate(**_entry_counts())
+        .order_by()
+    }
+    OrganizationTally.objects.all().delete()
+    _save_tallies(
+        OrganizationTally(organization_id=pk, **counted[pk]) for pk in ids if pk in counted
+    )
+    tally_ranges(NumberRange.objects.all())
+    Move.objects.update(
+        developing_organization_id=Subquery(
+            Member.objects.filter(pk=OuterRef("member_id")).values("developing_organization_id")[:1]
+        )
+    )
+
+
+# --- signal receivers (connected in MembersConfig.ready) -------------------------------------
+
+
+def remember_member(sender, instance, raw=False, **kwargs):
+    """Before a member is saved: what it was, so both the old and the new place are recounted."""
+    if instance.pk and not raw:
+        instance._tally_before = (
+            Member.objects.filter(pk=instance.pk)
+            .values_list("developing_organization_id", "development_number")
+            .first()
+        )
+
+
+def member_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_tally_before", None) or (None, None)
+    tally_organizations({instance.developing_organization_id, before[0]})
+    numbers = {instance.development_number, before[1]} - {None}
+    tally_ranges(ranges_touching((n, n) for n in numbers))
+    if before[0] and before[0] != instance.developing_organization_id:
+        Move.objects.filter(member=instance).update(
+            developing_organization_id=instance.developing_organization_id
+        )
+
+
+def member_deleted(sender, instance, **kwargs):
+    tally_organizations({instance.developing_organization_id})
+    if instance.development_number is not None:
+        tally_ranges(ranges_touching([(instance.development_number,) * 2]))
+
+
+def remember_span(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        instance._tally_before = (
+            UnusedNumber.objects.filter(pk=instance.pk).values_list("first", "last").first()
+        )
+
+
+def span_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    spans = [(instance.first, instance.last)]
+    if getattr(instance, "_tally_before", None):
+        spans.append(instance._tally_before)
+    tally_ranges(ranges_touching(spans))
+
+
+def span_deleted(sender, instance, **kwargs):
+    tally_ranges(ranges_touching([(instance.first, instance.last)]))
+
+
+def range_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        tally_ranges([instance.pk])
