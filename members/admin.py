@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,7 @@ from members.importing import ROSTER_IMPORT
 from members.models import BRANCH_KINDS, Member
 from members.validators import normalize_id_number
 from members.widgets import DevelopmentNumberWidget
+from youthleague.pagination import EstimatedCountPaginator
 from youthleague.spreadsheets.admin import TableImportAdminMixin
 from youthleague.spreadsheets.writer import TableWriter
 
@@ -143,10 +143,12 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     list_filter = [BranchFilter, UnderFilter, JoinYearFilter, "identity", EntryFilter]
     search_fields = ["name", "id_number", "development_number", "name_initials"]
     search_help_text = _(
-        "Name, pinyin initials (zxm for 张晓明), an ID number, or a 12-digit development number."
+        "The start of a name (张晓 finds 张晓明), pinyin initials (zxm), an ID number or its first "
+        "digits, or a 12-digit development number."
     )
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     # Facet counts are one more count per filter choice, over a province's millions of rows.
     show_facets = admin.ShowFacets.NEVER
     # No actions, not even the site-wide bulk deletion: it would reach members the user only
@@ -233,19 +235,25 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     # --- the list -------------------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
-        """One look-up per kind of term: a name, its pinyin initials, an ID or a number."""
+        """One indexed look-up per kind of term: an ID number, a development number, pinyin
+        initials, or the start of a name (a substring search would read every member)."""
         term = search_term.strip()
         if not term:
             return queryset, False
         compact = normalize_id_number(term)
-        condition = Q(name__icontains=term)
-        if term.isascii() and term.isalpha():
-            condition |= Q(name_initials__startswith=term.lower())
-        if compact[:-1].isdigit() and len(compact) >= 6:
-            condition |= Q(id_number__startswith=compact)
         if compact.isdigit() and len(compact) == 12:
-            condition |= Q(development_number=int(compact))
-        return queryset.filter(condition), False
+            return queryset.filter(development_number=int(compact)), False
+        if (
+            len(compact) >= 6
+            and compact[:-1].isdigit()
+            and (compact[-1].isdigit() or compact[-1] == "X")
+        ):
+            if len(compact) == 18:
+                return queryset.filter(id_number=compact), False
+            return queryset.filter(id_number__startswith=compact), False
+        if term.isascii() and term.isalpha():
+            return queryset.filter(name_initials__startswith=term.lower()), False
+        return queryset.filter(name__startswith=term), False
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -119,7 +119,7 @@ class Member(models.Model):
     # Derived from the fields above on every save, so that figures are plain filters.
     entry_deadline = models.DateField(_("entry deadline"), null=True, editable=False)
     entered_late = models.BooleanField(_("entered late"), default=False, editable=False)
-    name_initials = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=20, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["name_initials"])
 
@@ -132,7 +132,19 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["join_date"], name="member_join_date_idx"),
             models.Index(fields=["-entered_at", "-id"], name="member_entered_idx"),
-            models.Index(fields=["name"], name="member_name_idx"),
+            # Searches match the start of a name, of its initials or of an ID number; on
+            # PostgreSQL only pattern indexes serve LIKE 'prefix%'.
+            models.Index(
+                fields=["name"], name="member_name_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="member_initials_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["id_number"], name="member_id_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["branch", "join_date"], name="member_branch_join_idx"),
             models.Index(
                 fields=["developing_organization", "join_date"], name="member_developer_join_idx"

@@ -34,9 +34,7 @@ def recounted_organizations():
         )
         .order_by()
     )
-    return {
-        row.pop("developing_organization_id"): row for row in rows if row["new_members"]
-    }
+    return {row.pop("developing_organization_id"): row for row in rows if row["new_members"]}
 
 
 def stored_organizations():
@@ -54,7 +52,9 @@ def stored_organizations():
 def recounted_ranges():
     result = {}
     for r in NumberRange.objects.all():
-        used = Member.objects.filter(development_number__gte=r.first, development_number__lte=r.last).count()
+        used = Member.objects.filter(
+            development_number__gte=r.first, development_number__lte=r.last
+        ).count()
         explained = sum(
             u.last - u.first + 1
             for u in UnusedNumber.objects.filter(first__gte=r.first, last__lte=r.last)
@@ -86,7 +86,9 @@ def test_create_update_delete_members(tree):
     root, city, b1, b2, root_range, city_range = tree
     first = new_member(b1, 201900000010, year=2019)
     new_member(b2, 201900000011, year=2019)
-    MemberFactory(branch=b1, join_date=date(2016, 5, 1), birth_date=date(2000, 1, 1), development_number=None)
+    MemberFactory(
+        branch=b1, join_date=date(2016, 5, 1), birth_date=date(2000, 1, 1), development_number=None
+    )
     assert_exact()
     assert OrganizationTally.objects.get(organization=b1).new_members == 1
     assert NumberRange.objects.get(pk=city_range.pk).used_count == 2
@@ -102,7 +104,9 @@ def test_create_update_delete_members(tree):
 
 def test_register_entries_are_counted(tree):
     root, city, b1, b2, root_range, city_range = tree
-    entry = UnusedNumberFactory(organization=city, number_range=city_range, first=201900000100, last=201900000109)
+    entry = UnusedNumberFactory(
+        organization=city, number_range=city_range, first=201900000100, last=201900000109
+    )
     assert NumberRange.objects.get(pk=city_range.pk).explained_count == 10
     entry.last = 201900000104
     entry.save()
@@ -124,7 +128,9 @@ def test_a_new_range_counts_the_members_already_inside(tree):
 def test_bulk_creation_through_the_service(tree):
     root, city, b1, b2, root_range, city_range = tree
     people = [
-        MemberFactory.build(branch=b1, developing_organization=b1, development_number=201900000200 + i)
+        MemberFactory.build(
+            branch=b1, developing_organization=b1, development_number=201900000200 + i
+        )
         for i in range(5)
     ]
     for person in people:
