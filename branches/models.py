@@ -190,9 +190,13 @@ class Organization(MP_Node):
         return [self.path[: step * level] for level in range(1, self.depth)]
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def normalize_school_code(value):
-    """School codes are compared without any white space (spreadsheets carry stray spaces)."""
-    return "".join((value or "").split())
+    """School codes are compared without any white space and with half-width digits
+    (spreadsheets carry stray spaces and full-width digits)."""
+    return "".join((value or "").translate(_FULL_WIDTH_DIGITS).split())
 
 
 class Role(models.TextChoices):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from branches import access
 from branches.models import Organization, OrganizationAccess, Role
+from branches.signals import organization_moved
 
 TREE_FIELDS = ("path", "depth", "numchild")
 
@@ -37,6 +38,7 @@ def organization_save(*, organization, parent, user=None):
         if new_parent_code != current_parent_code:
             Organization.objects.move(_fresh(organization), _fresh(parent), "last-child")
             organization.refresh_from_db()
+            organization_moved.send(sender=Organization, organization=organization)
     return organization
 
 

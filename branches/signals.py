@@ -3,9 +3,13 @@
 import logging
 
 from axes.signals import user_locked_out
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 logger = logging.getLogger("youthleague.security")
+
+#: Sent after an organisation (with its subtree) moved under another parent; ``organization``
+#: is the moved node as it is now. Apps that store tree positions keep them in step.
+organization_moved = Signal()
 
 
 @receiver(user_locked_out)

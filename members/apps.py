@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.models import signals
 
+        from branches.signals import organization_moved
         from members import tallies
         from members.models import Member, NumberRange, UnusedNumber
 
@@ -28,6 +29,8 @@ class MembersConfig(AppConfig):
         signals.post_save.connect(
             tallies.range_changed, sender=NumberRange, dispatch_uid="tally_r1"
         )
+        # Ranges store their holder's depth: a moved subtree's ranges follow it.
+        organization_moved.connect(tallies.ranges_follow_move, dispatch_uid="ranges_follow_move")
         # The number admins live in their own module beside the member admin.
         from members import (
             admin_moves,  # noqa: F401  (registers the moves admin)

@@ -12,8 +12,9 @@ organisation. This module recomputes those counts for exactly what a write touch
   service;
 * anything written around the ORM (the benchmark generator's COPY), by ``rebuild_tallies``.
 
-Recounting (rather than adding and subtracting) keeps a missed write from drifting forever:
-the next write to the same organisation or range repairs it.
+Organisation tallies are recounted (an indexed count of one organisation's members); range
+counts move by one member or one register span at a time (a province's range holds hundreds of
+thousands of numbers), and are recounted after bulk writes and by ``rebuild_tallies``.
 """
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -166,13 +167,32 @@ def remember_member(sender, instance, raw=False, **kwargs):
         )
 
 
-def member_changed(sender, instance, raw=False, **kwargs):
+def _shift_used(number, delta):
+    """Add ``delta`` to the used count of every range containing ``number`` (one UPDATE)."""
+    if number is not None:
+        NumberRange.objects.filter(first__lte=number, last__gte=number).update(
+            used_count=F("used_count") + delta
+        )
+
+
+def _shift_explained(span, sign):
+    """Add (or take) a register span's size to every range containing the whole span."""
+    if span and span[0] is not None:
+        first, last = span
+        NumberRange.objects.filter(first__lte=first, last__gte=last).update(
+            explained_count=F("explained_count") + sign * (last - first + 1)
+        )
+
+
+def member_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
     before = getattr(instance, "_tally_before", None) or (None, None)
     tally_organizations({instance.developing_organization_id, before[0]})
-    numbers = {instance.development_number, before[1]} - {None}
-    tally_ranges(ranges_touching((n, n) for n in numbers))
+    # Ranges change by one, not by a recount: a province's range holds hundreds of thousands.
+    if created or before[1] != instance.development_number:
+        _shift_used(before[1], -1)
+        _shift_used(instance.development_number, +1)
     if before[0] and before[0] != instance.developing_organization_id:
         Move.objects.filter(member=instance).update(
             developing_organization_id=instance.developing_organization_id
@@ -181,8 +201,7 @@ def member_changed(sender, instance, raw=False, **kwargs):
 
 def member_deleted(sender, instance, **kwargs):
     tally_organizations({instance.developing_organization_id})
-    if instance.development_number is not None:
-        tally_ranges(ranges_touching([(instance.development_number,) * 2]))
+    _shift_used(instance.development_number, -1)
 
 
 def remember_span(sender, instance, raw=False, **kwargs):
@@ -192,19 +211,28 @@ def remember_span(sender, instance, raw=False, **kwargs):
         )
 
 
-def span_changed(sender, instance, raw=False, **kwargs):
+def span_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
-    spans = [(instance.first, instance.last)]
-    if getattr(instance, "_tally_before", None):
-        spans.append(instance._tally_before)
-    tally_ranges(ranges_touching(spans))
+    _shift_explained(getattr(instance, "_tally_before", None), -1)
+    _shift_explained((instance.first, instance.last), +1)
 
 
 def span_deleted(sender, instance, **kwargs):
-    tally_ranges(ranges_touching([(instance.first, instance.last)]))
+    _shift_explained((instance.first, instance.last), -1)
 
 
 def range_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         tally_ranges([instance.pk])
+
+
+def ranges_follow_move(sender, organization, **kwargs):
+    """A moved subtree's ranges take their holders' new depths (same-level ranges never overlap)."""
+    from branches.models import Organization
+
+    NumberRange.objects.filter(organization__path__startswith=organization.path).update(
+        level=Subquery(
+            Organization.objects.filter(pk=OuterRef("organization_id")).values("depth")[:1]
+        )
+    )

@@ -167,3 +167,9 @@ def test_missing_header_is_explained(tmp_path):
 def test_empty_sheet_with_header_only(tmp_path):
     outcome = ORGANIZATION_IMPORT.run(write_xlsx(tmp_path / "x.xlsx", COLUMNS, []), dry_run=True)
     assert not outcome.ok
+
+
+def test_full_width_digits_in_school_codes_are_made_half_width():
+    from branches.models import normalize_school_code
+
+    assert normalize_school_code(" ３１３５ 0102 ") == "31350102"

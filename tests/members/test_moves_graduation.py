@@ -440,3 +440,20 @@ def test_spreadsheet_on_the_class_page_with_a_bad_row_offers_nothing(client, tmp
     assert checked.context["token"] is None
     assert {e.row for e in checked.context["outcome"].errors} == {4}
     assert not Move.objects.exists()
+
+
+def test_import_moves_command_is_all_or_nothing(tmp_path, school):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    s = school.students
+    bad = sheet(tmp_path, [row(1, s[0], code=school.job.code), row(2, s[1], reason="旅游")])
+    with pytest.raises(CommandError) as failure:
+        call_command("import_moves", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
+    assert failure.value.returncode == 1
+    assert not Move.objects.exists()
+    good = sheet(tmp_path, [row(1, s[0], code=school.job.code)], name="good.xlsx")
+    call_command("import_moves", str(good), stdout=io.StringIO())
+    assert Move.objects.count() == 1

@@ -169,3 +169,16 @@ def test_counts_survive_tallies_being_recomputed_from_scratch(tree):
     before = (stored_organizations(), stored_ranges())
     tallies.tally_rebuild()
     assert (stored_organizations(), stored_ranges()) == before
+
+
+def test_moving_an_organisation_moves_its_ranges_levels(tree):
+    from branches.models import Organization
+    from branches.services import organization_save
+
+    root, city, b1, b2, root_range, city_range = tree
+    county = committee(city, kind=Organization.Kind.COUNTY, code="K1")
+    county_range = NumberRangeFactory(organization=county, first=201900001000, last=201900001999)
+    assert NumberRange.objects.get(pk=county_range.pk).level == 3
+    county = Organization.objects.get(pk=county.pk)
+    organization_save(organization=county, parent=Organization.objects.get(pk=root.pk))
+    assert NumberRange.objects.get(pk=county_range.pk).level == 2

@@ -109,17 +109,23 @@ class TableWriter:
     def _writer_for(self, kind):
         sheet, formats = self.sheet, self.formats
         text_format, inert_format = formats["text"], formats["inert"]
+        # XlsxWriter's public write_* methods only translate "A1" notation before calling these
+        # undecorated ones; rows and columns are numbers here, and the export runs hot.
+        write_string = getattr(sheet, "_write_string", sheet.write_string)
+        write_number = getattr(sheet, "_write_number", sheet.write_number)
+        write_datetime = getattr(sheet, "_write_datetime", sheet.write_datetime)
 
         def text(row, col, value):
-            value = str(value)
+            if value.__class__ is not str:
+                value = str(value)
             if value.startswith(FORMULA_STARTS):
-                sheet.write_string(row, col, value, inert_format)
+                write_string(row, col, value, inert_format)
             else:
-                sheet.write_string(row, col, value, text_format)
+                write_string(row, col, value, text_format)
 
         def number(fmt):
             def write(row, col, value):
-                sheet.write_number(row, col, value, fmt)
+                write_number(row, col, value, fmt)
 
             return write
 
@@ -128,7 +134,7 @@ class TableWriter:
                 if isinstance(value, datetime.datetime) and value.tzinfo is not None:
                     # Excel has no time zones: write the wall-clock time of the project's zone.
                     value = timezone.localtime(value).replace(tzinfo=None)
-                sheet.write_datetime(row, col, value, fmt)
+                write_datetime(row, col, value, fmt)
 
             return write
 
@@ -142,11 +148,14 @@ class TableWriter:
         }[kind]
 
     def write_row(self, values):
+        if len(values) != len(self._cell_writers):
+            raise ValueError(f"{len(values)} values for {len(self._cell_writers)} columns")
         row = self._next_row
-        for col, (value, write) in enumerate(zip(values, self._cell_writers, strict=True)):
+        writers = self._cell_writers
+        for col, value in enumerate(values):
             if value is None or value == "":
                 continue
-            write(row, col, value)
+            writers[col](row, col, value)
         self._next_row += 1
         self.rows_written += 1
 

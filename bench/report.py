@@ -1,0 +1,173 @@
+"""Write BENCHMARKS.md from the latest results in bench/results/ (python -m bench.report)."""
+
+import json
+
+from bench import ROOT
+from bench.run import RESULTS
+
+COMMAND = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthleague_bench python -m bench.{}"
+
+
+def load(name):
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def export_section(data):
+    lines = [
+        "## Roster export (table 1-1)",
+        "",
+        f"`{COMMAND.format('export_roster')}`",
+        "",
+        "The same rows (the first N new members of the province in roster order) written by each",
+        "alternative in its own process; peak memory is the process's maximum resident set.",
+        "",
+        "| rows | alternative | seconds | rows/s | peak memory |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    by_size = {}
+    for run in data["runs"]:
+        by_size.setdefault(run["rows"], {})[run["alternative"]] = run
+        lines.append(
+            f"| {run['rows']:,} | {run['alternative']} | {run['seconds']} | {run['rows_per_s']:,} "
+            f"| {run['peak_mb']} MB |"
+        )
+    lines += ["", "| rows | target | measured | verdict |", "|---:|---|---|---|"]
+    for size, runs in sorted(by_size.items()):
+        ours = runs.get("ours")
+        if not ours:
+            continue
+        raw = max(
+            (runs[k]["rows_per_s"] for k in ("xlsxwriter", "openpyxl") if k in runs), default=0
+        )
+        if raw:
+            ratio = ours["rows_per_s"] / raw
+            lines.append(
+                f"| {size:,} | ≥ 0.8 × fastest raw writer | {ratio:.2f} × | {verdict(ratio >= 0.8)} |"
+            )
+        if "stock" in runs:
+            ratio = ours["rows_per_s"] / runs["stock"]["rows_per_s"]
+            lines.append(
+                f"| {size:,} | ≥ 2 × stock import-export | {ratio:.2f} × | {verdict(ratio >= 2)} |"
+            )
+        if size >= 500_000:
+            lines.append(
+                f"| {size:,} | peak memory < 150 MB | {ours['peak_mb']} MB | {verdict(ours['peak_mb'] < 150)} |"
+            )
+    return lines
+
+
+def import_section(data):
+    runs = {run["alternative"]: run for run in data["runs"]}
+    lines = [
+        "## Roster import, 10,000 rows with full validation",
+        "",
+        f"`{COMMAND.format('import_roster')}`",
+        "",
+        "| alternative | seconds | rows/s | peak memory |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, run in runs.items():
+        lines.append(f"| {name} | {run['seconds']} | {run['rows_per_s']:,} | {run['peak_mb']} MB |")
+    if "ours" in runs and "stock" in runs:
+        speedup = runs["stock"]["seconds"] / runs["ours"]["seconds"]
+        lines += [
+            "",
+            "| target | measured | verdict |",
+            "|---|---|---|",
+            f"| ≥ 2 × faster than stock | {speedup:.1f} × | {verdict(speedup >= 2)} |",
+            f"| under 30 s | {runs['ours']['seconds']} s | {verdict(runs['ours']['seconds'] < 30)} |",
+        ]
+    return lines
+
+
+def pages_section(title, name, data, targets):
+    lines = [
+        f"## {title}",
+        "",
+        f"`{COMMAND.format(name)}` — {data['members']:,} members; in-process through the whole",
+        "Django stack (middleware, templates), signed in; one warm-up request, then the runs.",
+        "",
+        "| page | p50 | p95 | queries | target | verdict |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for page, result in data["pages"].items():
+        target = targets.get(page)
+        judged = verdict(result["p95_ms"] < target) if target else ""
+        lines.append(
+            f"| {page} | {result['p50_ms']} ms | {result['p95_ms']} ms | {result['queries']} "
+            f"| {f'p95 < {target} ms' if target else ''} | {judged} |"
+        )
+    return lines
+
+
+def http_section(data):
+    lines = [
+        "## HTTP load",
+        "",
+        f"`{COMMAND.format('http_load')}` — gunicorn with {data['workers']} workers on loopback,",
+        f"wrk with {data['connections']} connections for {data['seconds']} s per page.",
+        "",
+        "| page | requests/s | p50 | p95 | p99 | non-2xx | socket errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page, r in data["pages"].items():
+        lines.append(
+            f"| {page} | {r['requests_per_s']} | {r['p50_ms']} ms | {r['p95_ms']} ms | {r['p99_ms']} ms "
+            f"| {r['non_2xx']} | {r['errors']} |"
+        )
+    return lines
+
+
+def main():
+    sections = []
+    machine = None
+    for name in ("export_roster", "import_roster", "dashboards", "admin_list", "http_load"):
+        data = load(name)
+        if data is None:
+            continue
+        machine = machine or data["machine"]
+        if name == "export_roster":
+            sections.append(export_section(data))
+        elif name == "import_roster":
+            sections.append(import_section(data))
+        elif name == "dashboards":
+            sections.append(
+                pages_section(
+                    "Dashboards at province scale",
+                    name,
+                    data,
+                    {"province dashboard": 1000, "city dashboard": 300},
+                )
+            )
+        elif name == "admin_list":
+            sections.append(
+                pages_section(
+                    "Admin member list and search",
+                    name,
+                    data,
+                    dict.fromkeys(data["pages"], 500),
+                )
+            )
+        else:
+            sections.append(http_section(data))
+    intro = (ROOT / "bench" / "INTRO.md").read_text().rstrip()
+    facts = [
+        "## The machine",
+        "",
+        f"- CPU: {machine['cpu']} ({machine['cores']} cores); memory {machine['memory']}",
+        f"- Python {machine['python']} on {machine['system']}; PostgreSQL on the same machine",
+    ]
+    body = [intro, "", *facts, ""]
+    for section in sections:
+        body += [*section, ""]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(body))
+    print("BENCHMARKS.md written")
+
+
+if __name__ == "__main__":
+    main()

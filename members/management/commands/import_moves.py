@@ -1,0 +1,7 @@
+from members.importing_moves import MOVE_IMPORT
+from youthleague.spreadsheets.commands import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import moves of members (one row per member) from an .xlsx file."
+    table_import = MOVE_IMPORT
