@@ -22,6 +22,14 @@ from bench import ROOT, setup_django
 from bench.run import machine, save
 
 LUA = r"""
+-- Each request signs in as one of the page's users (sessions are rows: one shared session
+-- would make every request wait for the same row lock when its expiry is renewed).
+cookies = {%COOKIES%}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, {["Cookie"] = cookies[(counter %% #cookies) + 1], ["Host"] = "127.0.0.1"})
+end
 done = function(summary, latency, requests)
   io.write(string.format('{"requests": %d, "duration_us": %d, "non_2xx": %d, "errors": %d, '
     .. '"p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f}\n',
@@ -68,6 +76,9 @@ def wait_for(url, timeout=60):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="more than 1: gunicorn's gthread workers"
+    )
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--port", type=int, default=8899)
@@ -80,7 +91,10 @@ def main():
         "province dashboard": ("bench-province", "/dashboard/"),
         "member list (city)": ("bench-city", "/admin/members/member/"),
     }
-    cookies = {name: session_cookie(user) for name, (user, _url) in pages.items()}
+    cookies = {
+        name: [session_cookie(user) for _ in range(options.connections)]
+        for name, (user, _url) in pages.items()
+    }
     connections.close_all()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "youthleague.settings", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
@@ -93,6 +107,10 @@ def main():
             str(options.workers),
             "--bind",
             f"127.0.0.1:{options.port}",
+            "--worker-class",
+            "gthread" if options.threads > 1 else "sync",
+            "--threads",
+            str(options.threads),
             "--log-level",
             "warning",
             "--timeout",
@@ -104,6 +122,7 @@ def main():
     results = {
         "machine": machine(),
         "workers": options.workers,
+        "threads": options.threads,
         "connections": options.connections,
         "seconds": options.seconds,
         "pages": {},
@@ -111,27 +130,14 @@ def main():
     try:
         base = f"http://127.0.0.1:{options.port}"
         wait_for(f"{base}/accounts/login/")
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LUA)
         for name, (_user, url) in pages.items():
+            listed = ", ".join(f'"{cookie}"' for cookie in cookies[name])
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+                script.write(LUA.replace("%COOKIES%", listed).replace("%%", "%"))
             command = [
-                "wrk",
-                "-t",
-                "2",
-                "-c",
-                str(options.connections),
-                "-d",
-                f"{options.seconds}s",
-                "--timeout",
-                "30s",
-                "-s",
-                script.name,
-                "-H",
-                f"Cookie: {cookies[name]}",
-                "-H",
-                "Host: 127.0.0.1",
-                f"{base}{url}",
-            ]
+                "wrk", "-t", "2", "-c", str(options.connections), "-d", f"{options.seconds}s",
+                "--timeout", "30s", "-s", script.name, f"{base}{url}",
+            ]  # fmt: skip
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             measured = json.loads(output.strip().splitlines()[-1])
             measured["requests_per_s"] = round(

@@ -14,7 +14,10 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def in_child(module, *args):
-    """Run ``python -m module args`` and return (its JSON answer, its peak RSS in MB)."""
+    """Run ``python -m module args`` and return (its JSON answer, its peak RSS in MB).
+
+    Call it from a small parent: Linux counts the memory a child had at fork in its peak.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", module, *map(str, args)],
         cwd=ROOT,
