@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access, services
-from branches.admin_scoping import ScopedAdminMixin
+from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter
 from branches.forms import OrganizationForm
 from branches.importing import ORGANIZATION_IMPORT
 from branches.models import Organization, OrganizationAccess
@@ -52,23 +52,6 @@ class GraduationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UnderFilter(admin.SimpleListFilter):
-    """Restrict the list to one organisation's subtree, chosen by code (``?under=CODE``)."""
-
-    title = _("subtree")
-    parameter_name = "under"
-
-    def lookups(self, request, model_admin):
-        code = request.GET.get(self.parameter_name)
-        return [(code, code)] if code else []
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        node = access.organization_for(request.user, self.value())
-        return queryset.filter(path__startswith=node.path)
-
-
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     form = OrganizationForm
@@ -86,7 +69,7 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
         "secretary_name",
     ]
     list_display_links = ["code", "tree_name"]
-    list_filter = [UnderFilter, DepthFilter, "kind", "sector", "ownership", GraduationFilter]
+    list_filter = [SubtreeFilter, DepthFilter, "kind", "sector", "ownership", GraduationFilter]
     search_fields = ["code", "name", "school_code"]
     ordering = ["path"]
     list_per_page = 50

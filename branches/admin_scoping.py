@@ -1,7 +1,9 @@
 """The admin's side of :mod:`branches.access`: every scoped ModelAdmin mixes this in."""
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from branches import access
 from branches.models import Organization
@@ -80,3 +82,25 @@ class ScopedAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self._can_manage(request, obj)
+
+
+class SubtreeFilter(admin.SimpleListFilter):
+    """Restrict a list to one organisation's subtree, chosen by code (``?under=CODE``).
+
+    ``via`` is the lookup from the listed model to its organisation, as in
+    :class:`ScopedAdminMixin`; a code outside the user's scope answers 404.
+    """
+
+    title = _("subtree")
+    parameter_name = "under"
+    via = ""
+
+    def lookups(self, request, model_admin):
+        code = request.GET.get(self.parameter_name)
+        return [(code, code)] if code else []
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        node = access.organization_for(request.user, self.value())
+        return queryset.filter(**{f"{self.via}path__startswith": node.path})

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from branches import access
@@ -36,9 +36,21 @@ def organization_save(*, organization, parent, user=None):
         organization.save()
         new_parent_code = parent.code if parent is not None else None
         if new_parent_code != current_parent_code:
-            Organization.objects.move(_fresh(organization), _fresh(parent), "last-child")
-            organization.refresh_from_db()
-            organization_moved.send(sender=Organization, organization=organization)
+            try:
+                with transaction.atomic():
+                    Organization.objects.move(_fresh(organization), _fresh(parent), "last-child")
+                    organization.refresh_from_db()
+                    organization_moved.send(sender=Organization, organization=organization)
+            except IntegrityError:
+                # Records kept by position (number ranges at a tree level) refuse the move.
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "The organisation cannot move there: its number ranges would "
+                            "overlap those of its new siblings."
+                        )
+                    }
+                ) from None
     return organization
 
 

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from branches import access
-from branches.admin_scoping import ScopedAdminMixin
+from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter
 from members import roster, services
 from members.forms import MEMBER_FORM_FIELDS, MemberForm
 from members.importing import ROSTER_IMPORT
@@ -49,21 +49,10 @@ class BranchFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UnderFilter(admin.SimpleListFilter):
+class UnderFilter(SubtreeFilter):
     """Members whose current branch lies under one organisation (``?under=CODE``)."""
 
-    title = _("subtree")
-    parameter_name = "under"
-
-    def lookups(self, request, model_admin):
-        code = request.GET.get(self.parameter_name)
-        return [(code, code)] if code else []
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        node = access.organization_for(request.user, self.value())
-        return queryset.in_subtree(node)
+    via = "branch__"
 
 
 class JoinYearFilter(admin.SimpleListFilter):

@@ -177,8 +177,28 @@ def test_moving_an_organisation_moves_its_ranges_levels(tree):
 
     root, city, b1, b2, root_range, city_range = tree
     county = committee(city, kind=Organization.Kind.COUNTY, code="K1")
-    county_range = NumberRangeFactory(organization=county, first=201900001000, last=201900001999)
+    county_range = NumberRangeFactory(organization=county, first=201900020000, last=201900020999)
     assert NumberRange.objects.get(pk=county_range.pk).level == 3
     county = Organization.objects.get(pk=county.pk)
     organization_save(organization=county, parent=Organization.objects.get(pk=root.pk))
     assert NumberRange.objects.get(pk=county_range.pk).level == 2
+
+
+def test_a_move_that_would_overlap_ranges_is_refused_with_a_message(tree):
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from branches.models import Organization
+    from branches.services import organization_save
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the overlap is refused by PostgreSQL's exclusion constraint")
+    root, city, b1, b2, root_range, city_range = tree
+    county = committee(city, kind=Organization.Kind.COUNTY, code="K1")
+    NumberRangeFactory(organization=county, first=201900001000, last=201900001999)
+    with pytest.raises(ValidationError):
+        organization_save(
+            organization=Organization.objects.get(pk=county.pk),
+            parent=Organization.objects.get(pk=root.pk),
+        )
+    assert Organization.objects.get_parent(Organization.objects.get(pk=county.pk)).code == "C1"
