@@ -167,6 +167,18 @@ def organization_for(user, code):
     return organization
 
 
+def requested_organization(user, code=None, capability=None):
+    """The organisation a page asks for: ``code`` when given (404 outside the user's scope),
+    otherwise the user's own (404 without one); with ``capability``, 403 when the role lacks it.
+    """
+    organization = organization_for(user, code) if code else home_organization(user)
+    if organization is None:
+        raise Http404("No organisation.")
+    if capability is not None:
+        require(user, capability, organization)
+    return organization
+
+
 def can(user, capability, organization=None):
     """Whether the user's role grants ``capability`` and ``organization`` is in their scope."""
     role = role_of(user)

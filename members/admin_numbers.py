@@ -67,14 +67,18 @@ class NumberAdminMixin:
 
         return UserForm
 
-    def search_number(self, queryset, term, field="first"):
-        digits = "".join(ch for ch in term if ch.isdigit())
+    # "first": rows are spans [first, last]; "number": rows hold one number.
+    number_search_field = "first"
+
+    def get_search_results(self, request, queryset, search_term):
+        """A 12-digit development number finds the row holding it; other terms search text."""
+        digits = "".join(ch for ch in search_term if ch.isdigit())
         if len(digits) != 12:
-            return queryset
+            return super().get_search_results(request, queryset, search_term)
         number = int(digits)
-        if field == "number":
-            return queryset.filter(number=number)
-        return queryset.filter(first__lte=number, last__gte=number)
+        if self.number_search_field == "number":
+            return queryset.filter(number=number), False
+        return queryset.filter(first__lte=number, last__gte=number), False
 
     def extra_tools(self):
         return [
@@ -141,12 +145,6 @@ class NumberRangeAdmin(
         organizations = super().organization_choices(request, db_field)
         root = access.scope_root(request.user)
         return organizations.exclude(pk=root.pk) if root is not None else organizations
-
-    def get_search_results(self, request, queryset, search_term):
-        by_number = self.search_number(queryset, search_term)
-        if by_number is not queryset:
-            return by_number, False
-        return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -216,12 +214,6 @@ class UnusedNumberAdmin(
             return []
         return ["span", "organization", "registered_by", "registered_at"]
 
-    def get_search_results(self, request, queryset, search_term):
-        by_number = self.search_number(queryset, search_term)
-        if by_number is not queryset:
-            return by_number, False
-        return super().get_search_results(request, queryset, search_term)
-
     def save_model(self, request, obj, form, change):
         if change:
             numbering.unused_number_update(
@@ -251,6 +243,7 @@ class IssuedNumberAdmin(NumberAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["number_text", "organization", "entered", "issued_by", "issued_at"]
     list_filter = [IssuedYearFilter]
     search_fields = ["organization__code", "organization__name"]
+    number_search_field = "number"
     list_select_related = ["organization", "issued_by"]
     ordering = ["number"]
 
@@ -264,12 +257,6 @@ class IssuedNumberAdmin(NumberAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_entered()
-
-    def get_search_results(self, request, queryset, search_term):
-        by_number = self.search_number(queryset, search_term, field="number")
-        if by_number is not queryset:
-            return by_number, False
-        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
         return False

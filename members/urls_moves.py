@@ -1,5 +1,6 @@
 from django.urls import path
 
+from members import views_graduation
 from members import views_moves as views
 
 app_name = "moves"
@@ -12,8 +13,10 @@ urlpatterns = [
     path("<int:pk>/contact/", views.record_contact, name="contact"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/confirm/", views.confirm_report, name="confirm"),
-    path("graduation/", views.graduation_dates, name="graduation"),
-    path("graduates/", views.graduates, name="graduates"),
-    path("graduates/<str:code>/", views.graduating_class, name="class"),
-    path("graduates/<str:code>/template.xlsx", views.class_template, name="class_template"),
+    path("graduation/", views_graduation.graduation_dates, name="graduation"),
+    path("graduates/", views_graduation.graduates, name="graduates"),
+    path("graduates/<str:code>/", views_graduation.graduating_class, name="class"),
+    path(
+        "graduates/<str:code>/template.xlsx", views_graduation.class_template, name="class_template"
+    ),
 ]

@@ -5,7 +5,7 @@ from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,13 +59,7 @@ def number_next(request):
 
 def _organization_param(request):
     """The organisation named by ``?org=CODE`` (404 outside scope), or the user's own."""
-    code = request.GET.get("org")
-    if code:
-        return access.organization_for(request.user, code)
-    organization = access.home_organization(request.user)
-    if organization is None:
-        raise Http404("No organisation.")
-    return organization
+    return access.requested_organization(request.user, request.GET.get("org"))
 
 
 def _with_percent(figures):

@@ -25,8 +25,7 @@ def dashboard(request):
         if code and code != organization.code:
             raise Http404("No such organisation.")
         return branch_page(request, organization)
-    organization = access.organization_for(user, code) if code else access.home_organization(user)
-    access.require(user, access.Capability.VIEW_DASHBOARD, organization)
+    organization = access.requested_organization(user, code, access.Capability.VIEW_DASHBOARD)
     if organization.is_branch:
         return branch_page(request, organization)
     board = build_dashboard(

@@ -33,8 +33,7 @@ def download(request, kind):
     user = request.user
     if kind not in table_kinds() or access.role_of(user) is None:
         raise Http404("No such table.")
-    code = request.GET.get("org")
-    organization = access.organization_for(user, code) if code else access.home_organization(user)
+    organization = access.requested_organization(user, request.GET.get("org"))
     table = get_table(kind)
     options = {name: request.GET[name] for name in table.options if request.GET.get(name)}
     if "campaign" in table.options:

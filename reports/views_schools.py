@@ -21,10 +21,9 @@ def _organization(request):
     user = request.user
     if access.role_of(user) is None:
         raise Http404("No organisation.")
-    code = request.GET.get("org")
-    organization = access.organization_for(user, code) if code else access.home_organization(user)
-    access.require(user, access.Capability.VIEW_DASHBOARD, organization)
-    return organization
+    return access.requested_organization(
+        user, request.GET.get("org"), access.Capability.VIEW_DASHBOARD
+    )
 
 
 def _year(request):

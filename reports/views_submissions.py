@@ -39,8 +39,7 @@ def submissions(request):
     campaign = next((c for c in campaigns if c.slug == request.GET.get("campaign")), None)
     if campaign is None and campaigns:
         campaign = campaigns[0]
-    code = request.GET.get("org")
-    organization = access.organization_for(user, code) if code else access.home_organization(user)
+    organization = access.requested_organization(user, request.GET.get("org"))
     context = {"campaigns": campaigns, "campaign": campaign, "organization": organization}
     if campaign is not None:
         own = list(

@@ -173,6 +173,23 @@ def test_search_by_number(client, p):
     }
 
 
+def test_search_the_register_by_a_number_inside_a_span(client, p):
+    client = as_user(client, p.province_user)
+    url = reverse("admin:members_unusednumber_changelist")
+    response = client.get(url, {"q": "201900010013"})
+    assert [e.first for e in response.context["cl"].result_list] == [n2019(10011)]
+    response = client.get(url, {"q": "丢失"})
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_search_issued_numbers_by_number(client, p):
+    IssuedNumberFactory(number_range=p.ranges["K1"], number=n2019(10026), organization=p.b2)
+    IssuedNumberFactory(number_range=p.ranges["K1"], number=n2019(10027), organization=p.b2)
+    client = as_user(client, p.k1_user)
+    response = client.get(reverse("admin:members_issuednumber_changelist"), {"q": "201900010027"})
+    assert [i.number for i in response.context["cl"].result_list] == [n2019(10027)]
+
+
 def test_issued_numbers_are_listed_read_only(client, p):
     IssuedNumberFactory(number_range=p.ranges["K1"], number=n2019(10026), organization=p.b2)
     client = as_user(client, p.k1_user)

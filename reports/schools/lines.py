@@ -19,53 +19,21 @@ which schools sit in the tree (a handful), whatever the number of schools.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
-from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from branches import access
 from branches.models import Organization
 from members.choices import Identity
 from members.models import Member
 from reports.models import EducationCount, Explanation
-from reports.models.schools import normalize_education_code
+
+from .gaps import DEFAULT_GAP_THRESHOLD, GapFigures, city_key, gap_threshold
 
 STEP = Organization.steplen
 PRIVATE = Organization.Ownership.PRIVATE
 PUBLIC = Organization.Ownership.PUBLIC
 
 LAST = "~"  # sorts after every tree path
-
-#: The notice's "差距超过5%": a gap strictly above this ratio needs an explanation.
-DEFAULT_GAP_THRESHOLD = Decimal("0.05")
-
-
-def gap_threshold():
-    """The gap ratio above which an explanation is due; ``YOUTHLEAGUE["SCHOOL_GAP_THRESHOLD"]``
-    in the settings overrides the notice's 5%."""
-    return Decimal(str(settings.YOUTHLEAGUE.get("SCHOOL_GAP_THRESHOLD", DEFAULT_GAP_THRESHOLD)))
-
-
-def gap_ratio(league, education):
-    """|league − education| / education, rounded like every ratio figure; None without a base."""
-    if education is None or not education:
-        return None
-    return round(abs(league - education) / education, 4)
-
-
-def over_threshold(league, education):
-    """Whether a gap needs an explanation; a count of zero against league members does too."""
-    if education is None:
-        return False
-    if education == 0:
-        return league > 0
-    # Exact arithmetic: 1 of 20 is 5% and not "above 5%".
-    return abs(league - education) > gap_threshold() * education
 
 
 def latest_year():
@@ -87,13 +55,8 @@ def unmatched_schools(year):
     )
 
 
-def city_key(name):
-    """A city's name compared loosely: 福州市, 福州 and ' 福州市 ' are the same city."""
-    return "".join((name or "").split()).removeprefix("共青团").removesuffix("市")
-
-
 @dataclass
-class SchoolLine:
+class SchoolLine(GapFigures):
     """One school of the reconciliation, in the education figures, the tree, or both."""
 
     school_code: str
@@ -131,14 +94,6 @@ class SchoolLine:
         return None if self.education is None else self.league - self.education
 
     @property
-    def ratio(self):
-        return gap_ratio(self.league, self.education)
-
-    @property
-    def is_over_threshold(self):
-        return over_threshold(self.league, self.education)
-
-    @property
     def is_omission(self):
         """成建制漏统: counted by the education department, but absent or empty in the league."""
         return bool(self.education) and (not self.in_tree or self.league == 0)
@@ -146,10 +101,6 @@ class SchoolLine:
     @property
     def is_explained(self):
         return bool(self.explanation)
-
-    @property
-    def needs_explanation(self):
-        return self.is_over_threshold and not self.is_explained
 
     @property
     def city_differs(self):
@@ -163,7 +114,7 @@ class SchoolLine:
 
 
 @dataclass
-class Summary:
+class Summary(GapFigures):
     """A committee's school sector in total, against the education figures."""
 
     organization: Organization
@@ -181,20 +132,8 @@ class Summary:
         return self.league - self.education
 
     @property
-    def ratio(self):
-        return gap_ratio(self.league, self.education)
-
-    @property
-    def is_over_threshold(self):
-        return over_threshold(self.league, self.education)
-
-    @property
     def is_explained(self):
         return self.explanation is not None
-
-    @property
-    def needs_explanation(self):
-        return self.is_over_threshold and not self.is_explained
 
 
 @dataclass
@@ -383,112 +322,3 @@ def reconciliation(organization, year=None):
         summary=summarize(organization, year, lines),
         threshold=gap_threshold(),
     )
-
-
-# --- explanations -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExplanationTarget:
-    """What an explanation is about, and the organisation whose staff may write it."""
-
-    year: int
-    subject: str
-    governing: Organization
-    line: SchoolLine | None = None
-    explanation: Explanation | None = None
-
-    @property
-    def school_code(self):
-        return self.line.school_code if self.line else ""
-
-    @property
-    def title(self):
-        return self.line.name if self.line else self.governing.name
-
-
-def school_target(user, year, school_code):
-    """The school with ``school_code`` in ``year`` and who governs it; 404 outside the user's
-    scope or when the school is known neither to the education figures nor to the tree.
-
-    A school of the tree is governed by its own organisation (so its committee, its city and
-    every committee above may explain it); a school absent from the tree by the city it was
-    attributed to, or the province.
-    """
-    code = normalize_education_code(school_code)
-    row = EducationCount.objects.for_year(year).filter(school_code=code).first() if code else None
-    school = Organization.objects.schools().filter(school_code=code).first() if code else None
-    if school is not None:
-        governing = school
-    elif row is not None:
-        governing = _Cities().named(row.city_name) or Organization.objects.get_first_root_node()
-    else:
-        raise Http404("No such school.")
-    if not access.is_in_scope(user, governing):
-        raise Http404("No such school.")
-    if school is not None:
-        line = next(line for line in school_lines(school, year) if line.school_code == code)
-    else:
-        line = SchoolLine(
-            school_code=row.school_code,
-            name=row.school_name,
-            ownership=row.ownership,
-            city=row.city_name,
-            education=row.education_count,
-            owner_path=governing.path,
-            education_city=row.city_name,
-        )
-    explanation = Explanation.objects.filter(
-        year=year, subject=Explanation.Subject.SCHOOL, school_code=code
-    ).first()
-    return ExplanationTarget(
-        year=year,
-        subject=Explanation.Subject.SCHOOL,
-        governing=governing,
-        line=line,
-        explanation=explanation,
-    )
-
-
-def committee_target(user, year, organization):
-    """The committee's own explanation of its total; ``organization`` is already in scope."""
-    explanation = Explanation.objects.filter(
-        year=year, subject=Explanation.Subject.COMMITTEE, organization=organization
-    ).first()
-    return ExplanationTarget(
-        year=year,
-        subject=Explanation.Subject.COMMITTEE,
-        governing=organization,
-        explanation=explanation,
-    )
-
-
-def can_explain(user, target):
-    return access.can(user, access.Capability.EXPLAIN, target.governing)
-
-
-def explanation_save(*, user, target, text):
-    """Write or rewrite the explanation of ``target``; the history keeps every version."""
-    if not can_explain(user, target):
-        raise ValidationError(_("You may not write this explanation."))
-    explanation = target.explanation or Explanation(
-        year=target.year,
-        subject=target.subject,
-        school_code=target.school_code,
-        organization=target.governing if target.subject == Explanation.Subject.COMMITTEE else None,
-    )
-    explanation.text = text
-    explanation.written_by = user
-    explanation.written_at = timezone.now()
-    explanation.full_clean()
-    explanation._history_user = user  # the history names the writer, in commands too
-    with transaction.atomic():
-        explanation.save()
-    return explanation
-
-
-def explanation_history(explanation):
-    """Earlier and current versions of an explanation, newest first (one query)."""
-    if explanation is None:
-        return []
-    return list(explanation.history.select_related("history_user").order_by("-history_date"))
