@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from members import validators
+from members.divisions import validate_county_code
 from members.models import Member
-from members.models.moves import CloseReason, Reason, validate_county_code
+from members.models.moves import CloseReason, Reason
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -23,7 +23,7 @@ from branches.models import Organization
 from members import roster, services, validators
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
-from members.models.numbers import NumberBook
+from members.models.number_rule import NumberBook
 from youthleague.spreadsheets.importing import TableImport, TableResourceMixin
 from youthleague.spreadsheets.reader import ROW_NUMBER, as_text
 from youthleague.spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget

@@ -1,5 +1,6 @@
 """Members, their development numbers and their moves; one module per topic."""
 
+from members.divisions import county_division_name  # noqa: F401
 from members.models.member import (  # noqa: F401
     BRANCH_KINDS,
     Member,
@@ -8,7 +9,7 @@ from members.models.member import (  # noqa: F401
     entry_deadline_for,
     name_initials,
 )
-from members.models.moves import Move, MoveQuerySet, county_division_name  # noqa: F401
+from members.models.moves import Move, MoveQuerySet  # noqa: F401
 from members.models.numbers import (  # noqa: F401
     IssuedNumber,
     NumberRange,

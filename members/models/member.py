@@ -268,8 +268,8 @@ class Member(models.Model):
             return
         if self.developing_organization_id is None:
             return
-        # Late import: the numbers module, in turn, looks members up.
-        from members.models.numbers import development_number_problem
+        # Late import: the number rule, in turn, looks members up.
+        from members.models.number_rule import development_number_problem
 
         problem = development_number_problem(
             self.development_number,

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from branches.models import Organization, Role
 from members import moves
+from members.divisions import validate_county_code
 from members.models import Member, Move, county_division_name
-from members.models.moves import validate_county_code
 from tests import factories
 
 pytestmark = pytest.mark.django_db

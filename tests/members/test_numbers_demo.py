@@ -10,7 +10,7 @@ from branches import demo as tree_demo
 from branches.models import Organization
 from members import demo_numbers, ledger
 from members.models import IssuedNumber, Member, NumberRange, UnusedNumber
-from members.models.numbers import development_number_problem
+from members.models.number_rule import development_number_problem
 from tests.factories import members_by_scheme, new_member
 
 pytestmark = pytest.mark.django_db

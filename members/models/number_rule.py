@@ -1,0 +1,150 @@
+"""The number rule of a member record: whereabouts facts about development numbers, asked one
+at a time of the database or loaded up front for a whole roster, and the check that a member may
+hold a number ("号号有下落"): in the developing organisation's ranges, not used, not registered.
+"""
+
+import bisect
+
+from members.models.member import Member
+from members.models.numbers import (
+    ALREADY_USED,
+    MAX_NUMBER,
+    NOT_IN_RANGES,
+    IssuedNumber,
+    NumberRange,
+    UnusedNumber,
+    number_year,
+)
+
+
+class DatabaseFacts:
+    """Whereabouts facts about single numbers, each answered by a query."""
+
+    def deepest_holder(self, number):
+        """The path of the organisation holding the deepest range that contains ``number``."""
+        return (
+            NumberRange.objects.containing(number)
+            .order_by("-level")
+            .values_list("organization__path", flat=True)
+            .first()
+        )
+
+    def year_has_ranges(self, year):
+        return NumberRange.objects.of_year([year]).exists()
+
+    def holder_of(self, number):
+        """The pk of the member holding ``number``, or None."""
+        return Member.objects.filter(development_number=number).values_list("pk", flat=True).first()
+
+    def is_registered(self, number):
+        return UnusedNumber.objects.containing(number).exists()
+
+    def issued_to(self, number):
+        return (
+            IssuedNumber.objects.filter(number=number)
+            .values_list("organization__path", flat=True)
+            .first()
+        )
+
+
+class NumberBook(DatabaseFacts):
+    """The same facts for a known set of numbers, loaded up front in a few queries per year,
+    so that a whole roster is checked without a query per row."""
+
+    CHUNK = 900
+
+    def __init__(self, numbers):
+        numbers = sorted({n for n in numbers if n is not None})
+        by_year = {}
+        for number in numbers:
+            by_year.setdefault(number_year(number), []).append(number)
+        self._levels = {}  # level -> sorted [(first, last, holder path)], disjoint within a level
+        self._registered = []
+        self._years = set()
+        for year, group in by_year.items():
+            low, high = group[0], group[-1]
+            if NumberRange.objects.of_year([year]).exists():
+                self._years.add(year)
+            spans = NumberRange.objects.overlapping(low, high).values_list(
+                "first", "last", "level", "organization__path"
+            )
+            for first, last, level, path in spans:
+                self._levels.setdefault(level, []).append((first, last, path))
+            self._registered += UnusedNumber.objects.overlapping(low, high).values_list(
+                "first", "last"
+            )
+        for spans in self._levels.values():
+            spans.sort()
+        self._registered = sorted((first, last, "") for first, last in self._registered)
+        self._holders, self._issued = {}, {}
+        for start in range(0, len(numbers), self.CHUNK):
+            chunk = numbers[start : start + self.CHUNK]
+            self._holders.update(
+                Member.objects.filter(development_number__in=chunk).values_list(
+                    "development_number", "pk"
+                )
+            )
+            self._issued.update(
+                IssuedNumber.objects.filter(number__in=chunk).values_list(
+                    "number", "organization__path"
+                )
+            )
+
+    @staticmethod
+    def _find(spans, number):
+        index = bisect.bisect_right(spans, (number, MAX_NUMBER + 1, "")) - 1
+        if index >= 0 and spans[index][0] <= number <= spans[index][1]:
+            return spans[index]
+        return None
+
+    def deepest_holder(self, number):
+        for level in sorted(self._levels, reverse=True):
+            found = self._find(self._levels[level], number)
+            if found:
+                return found[2]
+        return None
+
+    def year_has_ranges(self, year):
+        return year in self._years
+
+    def holder_of(self, number):
+        return self._holders.get(number)
+
+    def is_registered(self, number):
+        # Register entries never overlap, so the same search finds the one that could contain it.
+        return self._find(self._registered, number) is not None
+
+    def issued_to(self, number):
+        return self._issued.get(number)
+
+
+def development_number_problem(
+    number, *, developing_organization, member_pk=None, ranged=True, facts=None
+):
+    """Why a member developed by ``developing_organization`` may not hold ``number``, or None.
+
+    With ``ranged`` (joins from 2017 on) the number must lie in a range held by the developing
+    organisation or an ancestor and in no range handed to another subtree. Whatever the year,
+    no number is both used and registered, and a number issued to one organisation is not used
+    by another's member. The messages never say who holds a number. ``facts`` answers the
+    questions (a :class:`NumberBook` when many numbers are checked at once).
+    """
+    facts = facts or DatabaseFacts()
+    developer_path = developing_organization.path
+    if ranged:
+        holder = facts.deepest_holder(number)
+        if holder is not None:
+            if not developer_path.startswith(holder):
+                return NOT_IN_RANGES
+        elif facts.year_has_ranges(number_year(number)):
+            # The rule applies once the province has recorded ranges for the number's year.
+            return NOT_IN_RANGES
+    used_by = facts.holder_of(number)
+    if used_by is not None and used_by != member_pk:
+        return ALREADY_USED
+    if facts.is_registered(number):
+        return ALREADY_USED
+    issued_to = facts.issued_to(number)
+    if issued_to is not None and not developer_path.startswith(issued_to):
+        return ALREADY_USED
+    return None
