@@ -28,3 +28,11 @@ def run_export_job(job_id):
     from reports.background import export_job_run
 
     return export_job_run(job_id)
+
+
+@task()
+def prepare_submission(submission_id):
+    """Write and freeze the stamped tables of a large submission."""
+    from reports.submissions import submission_prepare
+
+    return submission_prepare(submission_id)

@@ -6,17 +6,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import access
 from reports.forms import ReturnForm, SubmitForm
-from reports.models import Campaign, Submission, SubmissionFile
+from reports.models import Campaign, Submission, SubmissionFile, SubmissionStatus
 from reports.submissions import (
     State,
     can_review,
     can_submit,
     children_states,
     file_is_intact,
+    may_follow,
+    state_of,
     submission_accept,
     submission_create,
     submission_return,
@@ -51,8 +54,9 @@ def submissions(request):
         children = children_states(campaign, organization)
         context.update(
             own_versions=own,
-            own_state=State.LABELS[(own and _state(own[0])) or State.NOT_SUBMITTED],
-            may_submit=can_submit(user, organization) and (not own or own[0].status == "returned"),
+            own_state=State.LABELS[state_of(own[0] if own else None)],
+            may_submit=can_submit(user, organization) and may_follow(own[0] if own else None),
+            preparing=bool(own) and own[0].status == SubmissionStatus.PREPARING,
             children=children,
             missing=[c for c in children if c.state in (State.NOT_SUBMITTED, State.RETURNED)],
             reviewable={
@@ -63,12 +67,6 @@ def submissions(request):
             deadline=campaign.deadline_for(organization),
         )
     return render(request, "reports/submissions.html", context)
-
-
-def _state(submission):
-    from reports.submissions import state_of
-
-    return state_of(submission)
 
 
 @login_required
@@ -95,8 +93,11 @@ def submit(request, slug):
 
 
 def _submitted_message(submission):
-    from django.utils.translation import gettext as _
-
+    if submission.status == SubmissionStatus.PREPARING:
+        return _(
+            "Version %(version)d submitted; its tables are being prepared and appear here "
+            "when ready."
+        ) % {"version": submission.version}
     return _("Version %(version)d submitted.") % {"version": submission.version}
 
 

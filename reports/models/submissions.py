@@ -10,6 +10,10 @@ from reports.models.campaigns import Campaign
 
 
 class SubmissionStatus(models.TextChoices):
+    # A large submission's tables are written by the task worker; until then it is PREPARING,
+    # and FAILED if writing them failed (the committee then submits again).
+    PREPARING = "preparing", _("being prepared")
+    FAILED = "failed", _("preparation failed")
     SUBMITTED = "submitted", _("submitted")
     ACCEPTED = "accepted", _("accepted")
     RETURNED = "returned", _("returned")
@@ -64,6 +68,9 @@ class Submission(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    rows_total = models.PositiveIntegerField(_("rows to write"), default=0, editable=False)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0, editable=False)
+    error = models.CharField(_("error"), max_length=500, blank=True, editable=False)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -95,6 +102,13 @@ class Submission(models.Model):
     @property
     def is_late(self):
         return timezone.localdate(self.submitted_at) > self.deadline
+
+    @property
+    def percent(self):
+        """How far the worker has written a preparing submission's tables."""
+        if self.status != SubmissionStatus.PREPARING:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
 
 class SubmissionFile(models.Model):

@@ -163,3 +163,89 @@ def test_submit_and_review_through_the_page(client, setup):
     client.post(reverse("reports:return", args=[submission.pk]), {"reason": "数据有误"})
     submission.refresh_from_db()
     assert (submission.status, submission.return_reason) == (SubmissionStatus.RETURNED, "数据有误")
+
+
+@pytest.fixture
+def large(settings):
+    """Tables of more rows than this go to the task worker (the test table has seven)."""
+    settings.BACKGROUND_EXPORT_ROWS = 3
+
+
+def test_large_submission_is_prepared_by_the_worker(
+    setup, large, django_capture_on_commit_callbacks
+):
+    campaign, p, users = setup
+    with django_capture_on_commit_callbacks() as queued:
+        submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    assert (submission.status, submission.rows_total) == (SubmissionStatus.PREPARING, 7)
+    assert not submission.files.exists()
+    assert states(campaign, p.root)["C1"] == State.PREPARING
+    with pytest.raises(ValidationError):
+        submission_accept(submission=submission, user=users["province"])
+    with pytest.raises(ValidationError):
+        submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    assert len(queued) == 1
+    queued[0]()  # the worker's turn
+    submission.refresh_from_db()
+    assert (submission.status, submission.rows_done) == (SubmissionStatus.SUBMITTED, 7)
+    (frozen,) = submission.files.all()
+    assert frozen.rows == 7
+    with frozen.file.open("rb") as handle:
+        assert verify_workbook(handle).ok
+    assert states(campaign, p.root)["C1"] == State.ON_TIME
+    submission_accept(submission=submission, user=users["province"])
+    assert states(campaign, p.root)["C1"] == State.ACCEPTED
+
+
+def test_failed_preparation_keeps_nothing_and_allows_a_new_version(
+    setup, large, monkeypatch, django_capture_on_commit_callbacks
+):
+    campaign, p, users = setup
+    from reports import submissions
+
+    def broken(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(submissions, "export_write", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    first.refresh_from_db()
+    assert (first.status, first.error) == (SubmissionStatus.FAILED, "disk full")
+    assert not first.files.exists()
+    assert states(campaign, p.root)["C1"] == State.NOT_SUBMITTED
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    second.refresh_from_db()
+    assert (second.version, second.status) == (2, SubmissionStatus.SUBMITTED)
+    assert second.files.count() == 1
+
+
+def test_a_preparation_stuck_for_hours_gives_way(setup, large, django_capture_on_commit_callbacks):
+    campaign, p, users = setup
+    with django_capture_on_commit_callbacks(execute=False):
+        stuck = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    Submission.objects.filter(pk=stuck.pk).update(submitted_at=timezone.now() - timedelta(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == SubmissionStatus.FAILED and stuck.error
+    assert (fresh.version, fresh.status) == (2, SubmissionStatus.SUBMITTED)
+
+
+def test_the_page_shows_preparation_and_failure(
+    client, setup, large, monkeypatch, django_capture_on_commit_callbacks
+):
+    campaign, p, users = setup
+    client.force_login(users["c1"])
+    page_url = reverse("reports:submissions")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("reports:submit", args=["summary"]), follow=True)
+    body = response.content.decode()
+    assert "正在生成" in body and 'http-equiv="refresh"' in body
+    assert 'id="submit-form"' not in body
+    Submission.objects.update(status=SubmissionStatus.FAILED, error="disk full")
+    body = client.get(page_url, {"campaign": "summary"}).content.decode()
+    assert "上报表格生成失败" in body and 'id="submit-form"' in body
+    assert 'http-equiv="refresh"' not in body
