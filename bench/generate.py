@@ -378,7 +378,17 @@ def generate(members, orgs, seed=1):
         ranges = Writer(
             cursor,
             "members_numberrange",
-            ["id", "first", "last", "organization_id", "level", "created_at"],
+            # The stored counts start at zero; finish() recounts them (tally_rebuild).
+            [
+                "id",
+                "first",
+                "last",
+                "organization_id",
+                "level",
+                "created_at",
+                "used_count",
+                "explained_count",
+            ],
         )
         range_id = {}
         for (path, year), (first, last) in sorted(
@@ -400,6 +410,8 @@ def generate(members, orgs, seed=1):
                     organization["id"],
                     organization["depth"],
                     now,
+                    0,
+                    0,
                 ]
             )
         ranges.flush()
