@@ -524,6 +524,8 @@ def finish(rng, say=print):
     from bench.fixtures import build_extras
     from members.tallies import tally_rebuild
 
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # without statistics the recount below plans scans per range
     tally_rebuild()  # the COPY went around the ORM and its stored counts
     say("stored counts rebuilt")
     build_extras(rng)

@@ -11,7 +11,7 @@ from branches.models import Organization
 from members.models import OrganizationTally
 from reports.campaigns import deadlines_for, default_campaign, light
 from reports.charts import bar_chart
-from reports.metrics import all_figures, figures_for, figures_for_children
+from reports.metrics import all_figures, children_and_total
 from reports.models import Campaign
 from reports.snapshots import latest_snapshot, snapshot_values
 
@@ -109,7 +109,8 @@ def build_dashboard(organization, *, campaign_slug=None, sort="", descending=Fal
     if campaign is None:
         campaign = default_campaign(campaigns)
     snapshot = latest_snapshot(campaign)
-    rows = [Row(child, values) for child, values in figures_for_children(organization)]
+    children, total = children_and_total(organization)
+    rows = [Row(child, values) for child, values in children]
     previous = snapshot_values(snapshot, [row.organization for row in rows])
     if campaign is not None and campaign.metric:
         for row in rows:
@@ -133,7 +134,7 @@ def build_dashboard(organization, *, campaign_slug=None, sort="", descending=Fal
         deadlines=deadlines_for(organization, campaigns, today=today),
         figures=all_figures(),
         rows=rows,
-        total=figures_for(organization),
+        total=total,
         chart=chart,
         who_has_not=who_has_not(organization, rows),
         snapshot=snapshot,

@@ -9,6 +9,7 @@ from reports.metrics.base import (  # noqa: F401
     FigureGroup,
     Kind,
     all_figures,
+    children_and_total,
     compute_level,
     figure,
     figures_for,

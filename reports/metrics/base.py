@@ -44,9 +44,17 @@ class FigureGroup:
     """Figures computed together; subclasses implement :meth:`counts`."""
 
     figures = ()
+    #: Whether an organisation's counts are the sum of its children's and its own rows, so that
+    #: a parent's total comes from the same query as its children's figures.
+    summable = True
 
     def counts(self, root, depth):
-        """``{path: {name: count}}`` for organisations at ``depth`` within ``root``'s subtree."""
+        """``{path: {name: count}}`` for organisations at ``depth`` within ``root``'s subtree.
+
+        Rows of an organisation above ``depth`` (``root`` itself, say) may come too, keyed by
+        its own shorter path; :func:`compute_level` ignores them, :func:`children_and_total`
+        adds ``root``'s to its total.
+        """
         raise NotImplementedError
 
     def derive(self, values):
@@ -112,6 +120,36 @@ def compute_level(root, depth):
             row.update(counted.get(path, {}))
             group.derive(row)
     return values
+
+
+def children_and_total(parent):
+    """:func:`figures_for_children` and :func:`figures_for` of ``parent`` together.
+
+    Summable groups count once, at the children's level: the total adds up the children's
+    counts and ``parent``'s own rows before the ratios are derived. The others (the ledger)
+    count ``parent`` on its own.
+    """
+    children = list(Organization.objects.children_of(parent))
+    rows = {child.path: {} for child in children}
+    total = {}
+    for group in _GROUPS:
+        counted = group.counts(parent, parent.depth + 1)
+        for path, row in rows.items():
+            row.update(group.defaults())
+            row.update(counted.get(path, {}))
+            group.derive(row)
+        own = group.defaults()
+        if group.summable:
+            for path, values in counted.items():
+                if path in rows or path == parent.path:
+                    for item in group.figures:
+                        if not item.is_ratio:
+                            own[item.name] += values.get(item.name) or 0
+        else:
+            own.update(group.counts(parent, parent.depth).get(parent.path, {}))
+        group.derive(own)
+        total.update(own)
+    return [(child, rows[child.path]) for child in children], total
 
 
 def figures_for_children(parent):

@@ -25,9 +25,7 @@ class EntryFigures(FigureGroup):
 
     def counts(self, root, depth):
         rows = (
-            OrganizationTally.objects.filter(
-                **{f"{VIA}path__startswith": root.path, f"{VIA}depth__gte": depth}
-            )
+            OrganizationTally.objects.filter(**{f"{VIA}path__startswith": root.path})
             .annotate(key=level_key(f"{VIA}path", depth))
             .values("key")
             .annotate(

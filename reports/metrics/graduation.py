@@ -29,7 +29,7 @@ class GraduationFigures(FigureGroup):
     def counts(self, root, depth):
         rows = (
             Organization.objects.class_branches()
-            .filter(path__startswith=root.path, depth__gte=depth)
+            .filter(path__startswith=root.path)
             .annotate(key=level_key("path", depth))
             .values("key")
             .annotate(

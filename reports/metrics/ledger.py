@@ -11,6 +11,7 @@ from reports.metrics.base import Figure, FigureGroup, Kind, register
 class LedgerFigures(FigureGroup):
     """Not summed over the subtree: an organisation's ranges already contain those it handed on."""
 
+    summable = False
     figures = (
         Figure("numbers_total", _("numbers in its ranges")),
         Figure("numbers_used", _("numbers used by members")),

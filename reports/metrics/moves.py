@@ -25,7 +25,7 @@ class MoveFigures(FigureGroup):
     def counts(self, root, depth):
         pending = Q(state__in=PENDING_STATES)
         rows = (
-            Move.objects.filter(**{f"{VIA}path__startswith": root.path, f"{VIA}depth__gte": depth})
+            Move.objects.filter(**{f"{VIA}path__startswith": root.path})
             .annotate(key=level_key(f"{VIA}path", depth))
             .values("key")
             .annotate(

@@ -40,8 +40,8 @@ class SchoolFigures(FigureGroup):
         length = depth * STEP
         result = {}
         for line in schools.school_lines(root, year):
-            if len(line.owner_path) < length:
-                continue  # a school absent from the tree, placed above this level
+            # A school absent from the tree may be placed above this level: it is keyed by
+            # that organisation's own path.
             row = result.setdefault(line.owner_path[:length], self.defaults())
             row["schools_total"] += 1
             row["schools_over_threshold"] += line.is_over_threshold

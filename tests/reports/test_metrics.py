@@ -73,3 +73,51 @@ def test_query_count_does_not_grow_with_the_tree(db):
         return len(queries.captured_queries)
 
     assert count_for(3) == count_for(30)
+
+
+def test_children_and_total_agree_with_the_level_by_level_figures(scripted_province):
+    """The dashboard's one-pass total equals the organisation's own figures, at every level,
+    including rows of a committee itself (members it developed, its moves, its schools)."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from members import moves
+    from members.models import Move
+    from reports.metrics import children_and_total
+    from tests.reports.school_fixtures import build_school_province
+
+    p = scripted_province
+    build_school_province(p)
+    developed_by_city = factories.MemberFactory(
+        branch=p.b2,
+        developing_organization=p.c1,
+        join_date=date(2019, 4, 1),
+        birth_date=date(2002, 1, 1),
+    )
+    for member in (developed_by_city, p.b1.members.first()):
+        moves.move_create(
+            member=member,
+            reason=Move.Reason.EMPLOYMENT,
+            moved_on=timezone.localdate() - timedelta(days=400),
+            destination_other_province="广东省",
+        )
+    for parent in (p.root, p.c1, p.k1, p.s1, p.c2, p.b1):
+        children, total = children_and_total(parent)
+        assert total == figures_for(parent), parent.code
+        assert children == figures_for_children(parent), parent.code
+    total = children_and_total(p.root)[1]
+    assert total["new_members"] == figures_for(p.root)["new_members"] > 0
+    assert total["moved_overdue"] == 2 and total["schools_total"] > 0
+
+
+def test_children_and_total_costs_one_query_less_per_summable_group(scripted_province):
+    from reports.metrics import children_and_total, groups
+
+    with CaptureQueriesContext(connection) as separate:
+        figures_for_children(scripted_province.root)
+        figures_for(scripted_province.root)
+    with CaptureQueriesContext(connection) as together:
+        children_and_total(scripted_province.root)
+    assert len(together) < len(separate)
+    assert len(together) <= len(separate) - sum(1 for g in groups() if g.summable)
