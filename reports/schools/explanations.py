@@ -58,15 +58,7 @@ def school_target(user, year, school_code):
     if school is not None:
         line = next(line for line in school_lines(school, year) if line.school_code == code)
     else:
-        line = SchoolLine(
-            school_code=row.school_code,
-            name=row.school_name,
-            ownership=row.ownership,
-            city=row.city_name,
-            education=row.education_count,
-            owner_path=governing.path,
-            education_city=row.city_name,
-        )
+        line = SchoolLine.from_education(row, owner_path=governing.path)
     explanation = Explanation.objects.filter(
         year=year, subject=Explanation.Subject.SCHOOL, school_code=code
     ).first()

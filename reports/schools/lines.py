@@ -77,6 +77,19 @@ class SchoolLine(GapFigures):
     #: the city's place in the tree, so that tables list cities in the tree's order
     city_order: str = LAST
 
+    @classmethod
+    def from_education(cls, row, **fields):
+        """The line of an :class:`EducationCount` row, as the education department wrote it."""
+        return cls(
+            school_code=row.school_code,
+            name=row.school_name,
+            ownership=row.ownership,
+            city=row.city_name,
+            education=row.education_count,
+            education_city=row.city_name,
+            **fields,
+        )
+
     @property
     def in_tree(self):
         return self.organization_id is not None
@@ -190,17 +203,12 @@ def school_lines(root, year, *, explanations=True):
         if explanations:
             rows = rows.with_explanation()
         for row in rows.order_by():
-            line = SchoolLine(
-                school_code=row.school_code,
-                name=row.school_name,
-                ownership=row.ownership,
-                city=row.city_name,
-                education=row.education_count,
+            line = SchoolLine.from_education(
+                row,
                 organization_id=row.organization_id,
                 organization_path=row.organization_path,
                 organization_name=row.organization_name or "",
                 organization_code=row.organization_code or "",
-                education_city=row.city_name,
                 explanation=getattr(row, "explanation_text", None),
             )
             if line.in_tree:
