@@ -1,39 +1,23 @@
 """import_orgs: a scripted tree imports; any bad row rejects the file, named by Excel row."""
 
-import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from branches.importing import COLUMNS, ORGANIZATION_IMPORT
 from branches.models import Organization
+from tests.commands import rejected_lines, run_import
 from tests.factories import committee, province, user_with_role
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
 
-ROOT = ["P", "测试省团委", "", "省级团委", "机关", "", "", ""]
-
 
 def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_orgs", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
-    return 0, out.getvalue(), err.getvalue()
+    return run_import("import_orgs", path, *args)
 
 
-def rejected_lines(err):
-    """{row number: message} of the '第N行：' lines a command printed."""
-    found = {}
-    for line in err.splitlines():
-        if line.startswith("第") and "行：" in line:
-            number, message = line[1:].split("行：", 1)
-            found[int(number)] = found.get(int(number), "") + message
-    return found
+ROOT = ["P", "测试省团委", "", "省级团委", "机关", "", "", ""]
 
 
 def test_tree_imports_with_parents_later_in_the_file(tmp_path):
@@ -73,10 +57,10 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path):
     code, _out, err = run(write_xlsx(tmp_path / "bad.xlsx", COLUMNS, rows))
     assert code == 1
     lines = rejected_lines(err)
-    assert "重复" in lines[5]
-    assert "NOPE" in lines[6]
-    assert "地级团委" in lines[7]
-    assert "毕业时间" in lines[8]
+    assert "重复" in lines[5][0]
+    assert "NOPE" in lines[6][0]
+    assert "地级团委" in lines[7][0]
+    assert "毕业时间" in lines[8][0]
     assert set(lines) == {5, 6, 7, 8}
     assert Organization.objects.count() == 0
 

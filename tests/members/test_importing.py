@@ -1,17 +1,15 @@
 """import_members: table 1-1 into the system, all or nothing, rows named as Excel shows them."""
 
-import io
 from datetime import date
 
 import openpyxl
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from members import roster
 from members.importing import ROSTER_IMPORT
 from members.models import Member
+from tests.commands import rejected_lines, run_import
 from tests.factories import MemberFactory
 from tests.members.conftest import roster_row, valid_id
 from tests.xlsx import write_xlsx
@@ -20,22 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_members", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
-    return 0, out.getvalue(), err.getvalue()
-
-
-def rejected_lines(err):
-    """{row number: messages} of the '第N行：' lines a command printed."""
-    found = {}
-    for line in err.splitlines():
-        if line.startswith("第") and "行：" in line:
-            number, message = line[1:].split("行：", 1)
-            found.setdefault(int(number), []).append(message)
-    return found
+    return run_import("import_members", path, *args)
 
 
 def roster_file(tmp_path, rows, *, header=roster.HEADER, title="新发展团员名册", name="r.xlsx"):

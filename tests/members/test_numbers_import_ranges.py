@@ -1,18 +1,20 @@
 """import_ranges: nested ranges in one file, all or nothing, rows named as Excel shows them."""
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import translation
 
 from members.importing_numbers import RANGE_COLUMNS
 from members.models import NumberRange
+from tests.commands import rejected_rows, run_import
 from tests.factories import committee, province, user_with_role
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
+
+
+def run(path, *args):
+    code, out, err = run_import("import_ranges", path, *args)
+    return code, (out if code == 0 else err)
 
 
 @pytest.fixture(autouse=True)
@@ -29,21 +31,6 @@ def tree():
     other = committee(root, code="C2")
     user_with_role(city, "committee", username="city")
     return root, city, county, other
-
-
-def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_ranges", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, err.getvalue() + str(exc)
-    return 0, out.getvalue()
-
-
-def rejected_rows(text):
-    return {
-        int(line.split(":")[0].split()[1]) for line in text.splitlines() if line.startswith("Row ")
-    }
 
 
 def test_nested_ranges_import_in_any_order(tmp_path, tree):

@@ -14,10 +14,16 @@ from members import numbering
 from members.importing_numbers import UNUSED_COLUMNS, parse_span
 from members.models import UnusedNumber
 from reports.spreadsheets.unused_numbers import COLUMNS
+from tests.commands import rejected_rows, run_import
 from tests.factories import UnusedNumberFactory, n2019, numbered_province
 from tests.xlsx import read_xlsx, write_xlsx
 
 pytestmark = pytest.mark.django_db
+
+
+def run(path, *args):
+    code, out, err = run_import("import_unused_numbers", path, *args)
+    return code, (out if code == 0 else err)
 
 
 @pytest.fixture(autouse=True)
@@ -145,21 +151,6 @@ def test_parse_span_refuses_garbage(text):
 
 
 # --- import ------------------------------------------------------------------------------------
-
-
-def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_unused_numbers", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, err.getvalue() + str(exc)
-    return 0, out.getvalue()
-
-
-def rejected_rows(text):
-    return {
-        int(line.split(":")[0].split()[1]) for line in text.splitlines() if line.startswith("Row ")
-    }
 
 
 def test_import_register_with_only_the_required_columns(tmp_path, p):

@@ -1,11 +1,8 @@
 """import_education_counts and the admin's import: one year's set, all or nothing."""
 
-import io
 from http import HTTPStatus
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,35 +11,22 @@ from reports import schools
 from reports.models import EducationCount
 from reports.spreadsheets.school_counts import IMPORT_COLUMNS
 from tests import factories
+from tests.commands import rejected_lines, run_import
 from tests.reports.school_fixtures import CODES, YEAR, build_school_province
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
+
+
+def run(path, *args):
+    return run_import("import_education_counts", path, *args)
+
 
 ROWS = [
     [" 3135 0101 0001 ", "甲市第一中学", "公办", "甲市", 12],  # spaces in the code
     ["3135\u30000102\u30000002", "甲县民办中学", "民办", "甲市", "20"],  # full-width spaces
     ["313501019901", "甲市民办英才学校", "民办", "甲市", 30.0],  # absent from the tree
 ]
-
-
-def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_education_counts", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
-    return 0, out.getvalue(), err.getvalue()
-
-
-def rejected_lines(err):
-    """{row number: message} of the '第N行：' lines the command printed."""
-    found = {}
-    for line in err.splitlines():
-        if line.startswith("第") and "行：" in line:
-            number, message = line[1:].split("行：", 1)
-            found[int(number)] = found.get(int(number), "") + message
-    return found
 
 
 @pytest.fixture
@@ -90,13 +74,13 @@ def test_bad_rows_are_named_by_excel_row_and_nothing_is_written(tmp_path, tree):
     assert code == 1
     lines = rejected_lines(err)
     assert set(lines) == {4, 5, 6, 7, 8, 9, 10}
-    assert "第3行" in lines[4]
-    assert "私立" in lines[5]
-    assert "-3" in lines[6]
-    assert "许多" in lines[7]
-    assert "学校名称" in lines[8]
-    assert "学校标识码" in lines[9]
-    assert "4.5" in lines[10]
+    assert "第3行" in lines[4][0]
+    assert "私立" in lines[5][0]
+    assert "-3" in lines[6][0]
+    assert "许多" in lines[7][0]
+    assert "学校名称" in lines[8][0]
+    assert "学校标识码" in lines[9][0]
+    assert "4.5" in lines[10][0]
     assert not EducationCount.objects.exists()
 
 
