@@ -93,6 +93,7 @@ def submit(request, slug):
 
 
 def _submitted_message(submission):
+    submission.refresh_from_db(fields=["status"])  # an immediate task backend is done already
     if submission.status == SubmissionStatus.PREPARING:
         return _(
             "Version %(version)d submitted; its tables are being prepared and appear here "

@@ -50,3 +50,30 @@ def test_submit_return_resubmit(page, scripted_province, people_table):
     page.wait_for_load_state("networkidle")
     assert "按时上报" in page.locator("#own-state").inner_text()
     assert Submission.objects.filter(organization=scripted_province.c1).count() == 2
+
+
+def test_a_large_submission_is_stamped_by_the_worker(
+    page, scripted_province, people_table, settings
+):
+    """Above the background threshold the tables go to the task worker (run at once in tests);
+    the city's page then shows the frozen files like any other submission."""
+    settings.BACKGROUND_EXPORT_ROWS = 3  # the test table has seven rows
+    Campaign.objects.create(
+        slug="summary",
+        name="加盖公章汇总表上报",
+        year=2019,
+        deadline=timezone.localdate() + timedelta(days=5),
+        submission_tables="test_people",
+    )
+    factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="cityuser")
+
+    log_in(page, "cityuser")
+    page.goto(f"{page.base_url}/reports/submissions/?campaign=summary")
+    page.click("#submit-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    # The worker has finished by the time the page answers, and the message says so.
+    assert page.locator("ul.messages").inner_text().strip() == "第1版已上报。"
+    assert "按时上报" in page.locator("#own-state").inner_text()
+    assert page.locator("#own-submission a[href*='/reports/submissions/files/']").count() == 1
+    submission = Submission.objects.get(organization=scripted_province.c1)
+    assert (submission.rows_total, submission.rows_done) == (7, 7)
