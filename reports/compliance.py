@@ -8,7 +8,7 @@ def compliance_rows(parent, campaign=None, today=None):
     """One dict per child of ``parent``: ``code``, ``name`` and every figure by its name; with a
     campaign also the deadline each child was given and where it stands against the threshold."""
     rows = []
-    for child, figures in figures_for_children(parent):
+    for child, figures in figures_for_children(parent, campaign):
         row = {"code": child.code, "name": child.name, **figures}
         if campaign is not None:
             (deadline,) = deadlines_for(child, [campaign], today=today)

@@ -9,6 +9,7 @@ from django.db.models import F
 
 from branches.models import Organization
 from members.models import OrganizationTally
+from reports import schools
 from reports.campaigns import deadlines_for, default_campaign, light
 from reports.charts import bar_chart
 from reports.metrics import all_figures, children_and_total
@@ -57,6 +58,8 @@ class Dashboard:
     snapshot: object
     sort: str
     descending: bool
+    #: the year of education figures the school columns read (None without figures)
+    education_year: int | None = None
 
 
 def breadcrumb(organization):
@@ -109,7 +112,7 @@ def build_dashboard(organization, *, campaign_slug=None, sort="", descending=Fal
     if campaign is None:
         campaign = default_campaign(campaigns)
     snapshot = latest_snapshot(campaign)
-    children, total = children_and_total(organization)
+    children, total = children_and_total(organization, campaign)
     rows = [Row(child, values) for child, values in children]
     previous = snapshot_values(snapshot, [row.organization for row in rows])
     if campaign is not None and campaign.metric:
@@ -140,4 +143,5 @@ def build_dashboard(organization, *, campaign_slug=None, sort="", descending=Fal
         snapshot=snapshot,
         sort=sort,
         descending=descending,
+        education_year=schools.year_for(campaign),
     )

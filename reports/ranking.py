@@ -36,7 +36,7 @@ def ranking(campaign, root=None):
     depth = ranked_depth(campaign, root) if root else None
     if depth is None or not campaign.metric:
         return []
-    values = compute_level(root, depth)
+    values = compute_level(root, depth, campaign)
     organizations = Organization.objects.filter(
         path__startswith=root.path, depth=depth, kind=campaign.ranked_kind
     )

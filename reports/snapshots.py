@@ -29,7 +29,7 @@ def snapshot_take(*, campaign, taken_on=None, automatic=False):
         ids = dict(Organization.objects.values_list("path", "id"))
         batch = []
         for depth in range(root.depth, deepest + 1):
-            for path, figures in compute_level(root, depth).items():
+            for path, figures in compute_level(root, depth, campaign).items():
                 batch.append(
                     SnapshotFigure(snapshot=snapshot, organization_id=ids[path], figures=figures)
                 )

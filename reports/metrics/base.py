@@ -48,8 +48,11 @@ class FigureGroup:
     #: a parent's total comes from the same query as its children's figures.
     summable = True
 
-    def counts(self, root, depth):
+    def counts(self, root, depth, campaign=None):
         """``{path: {name: count}}`` for organisations at ``depth`` within ``root``'s subtree.
+
+        ``campaign``, when the figures are read for one, picks the period of figures that have
+        one (the school figures read the education figures of the campaign's year).
 
         Rows of an organisation above ``depth`` (``root`` itself, say) may come too, keyed by
         its own shorter path; :func:`compute_level` ignores them, :func:`children_and_total`
@@ -101,7 +104,7 @@ def rankable_choices():
     return [(f.name, f.label) for f in all_figures() if f.rankable]
 
 
-def compute_level(root, depth):
+def compute_level(root, depth, campaign=None):
     """Every registered figure for every organisation at ``depth`` in ``root``'s subtree.
 
     Returns ``{path: {name: value}}`` including organisations with nothing to count.
@@ -113,7 +116,7 @@ def compute_level(root, depth):
     )
     values = {path: {} for path in paths}
     for group in _GROUPS:
-        counted = group.counts(root, depth)
+        counted = group.counts(root, depth, campaign)
         for path in paths:
             row = values[path]
             row.update(group.defaults())
@@ -122,7 +125,7 @@ def compute_level(root, depth):
     return values
 
 
-def children_and_total(parent):
+def children_and_total(parent, campaign=None):
     """:func:`figures_for_children` and :func:`figures_for` of ``parent`` together.
 
     Summable groups count once, at the children's level: the total adds up the children's
@@ -133,7 +136,7 @@ def children_and_total(parent):
     rows = {child.path: {} for child in children}
     total = {}
     for group in _GROUPS:
-        counted = group.counts(parent, parent.depth + 1)
+        counted = group.counts(parent, parent.depth + 1, campaign)
         for path, row in rows.items():
             row.update(group.defaults())
             row.update(counted.get(path, {}))
@@ -146,19 +149,19 @@ def children_and_total(parent):
                         if not item.is_ratio:
                             own[item.name] += values.get(item.name) or 0
         else:
-            own.update(group.counts(parent, parent.depth).get(parent.path, {}))
+            own.update(group.counts(parent, parent.depth, campaign).get(parent.path, {}))
         group.derive(own)
         total.update(own)
     return [(child, rows[child.path]) for child in children], total
 
 
-def figures_for_children(parent):
+def figures_for_children(parent, campaign=None):
     """``[(child, {name: value}), ...]`` for the children of ``parent``, in tree order."""
     children = list(Organization.objects.children_of(parent))
-    values = compute_level(parent, parent.depth + 1)
+    values = compute_level(parent, parent.depth + 1, campaign)
     return [(child, values[child.path]) for child in children]
 
 
-def figures_for(organization):
+def figures_for(organization, campaign=None):
     """The figures of ``organization`` itself (its whole subtree)."""
-    return compute_level(organization, organization.depth)[organization.path]
+    return compute_level(organization, organization.depth, campaign)[organization.path]

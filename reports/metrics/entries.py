@@ -23,7 +23,7 @@ class EntryFigures(FigureGroup):
         Figure("entered_late", _("entered late")),
     )
 
-    def counts(self, root, depth):
+    def counts(self, root, depth, campaign=None):
         rows = (
             OrganizationTally.objects.filter(**{f"{VIA}path__startswith": root.path})
             .annotate(key=level_key(f"{VIA}path", depth))

@@ -26,7 +26,7 @@ class GraduationFigures(FigureGroup):
         ),
     )
 
-    def counts(self, root, depth):
+    def counts(self, root, depth, campaign=None):
         rows = (
             Organization.objects.class_branches()
             .filter(path__startswith=root.path)

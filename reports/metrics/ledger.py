@@ -20,7 +20,7 @@ class LedgerFigures(FigureGroup):
         Figure("entry_ratio", _("entry ratio"), kind=Kind.RATIO, rankable=True),
     )
 
-    def counts(self, root, depth):
+    def counts(self, root, depth, campaign=None):
         organizations = Organization.objects.filter(path__startswith=root.path, depth=depth)
         return ledger.ledger_by_path(organizations)
 

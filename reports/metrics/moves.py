@@ -22,7 +22,7 @@ class MoveFigures(FigureGroup):
         Figure("moved_overdue", _("moved, overdue")),
     )
 
-    def counts(self, root, depth):
+    def counts(self, root, depth, campaign=None):
         pending = Q(state__in=PENDING_STATES)
         rows = (
             Move.objects.filter(**{f"{VIA}path__startswith": root.path})

@@ -1,6 +1,6 @@
 """School reconciliation against the education department's figures (以教统核团统).
 
-The figures use the newest year of education figures. Each school is placed once (see
+The figures use the education figures of the campaign's year (see :func:`reports.schools.year_for`). Each school is placed once (see
 :func:`reports.schools.school_lines`) and its figures add up to every organisation above it; the
 committee's own gap ratio is derived from its totals, as the notice asks every leading organ to
 explain its own gap.
@@ -33,8 +33,8 @@ class SchoolFigures(FigureGroup):
         ),
     )
 
-    def counts(self, root, depth):
-        year = schools.latest_year()
+    def counts(self, root, depth, campaign=None):
+        year = schools.year_for(campaign)
         if year is None:
             return {}
         length = depth * STEP

@@ -24,6 +24,7 @@ from .lines import (
     school_lines,
     summarize,
     unmatched_schools,
+    year_for,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "school_target",
     "summarize",
     "unmatched_schools",
+    "year_for",
 ]

@@ -41,6 +41,17 @@ def latest_year():
     return EducationCount.objects.aggregate(year=Max("year"))["year"]
 
 
+def year_for(campaign=None):
+    """The year of education figures read for ``campaign``: its own year when that year's figures
+    are loaded, else the newest year before it (None if there is none); without a campaign, the
+    newest year."""
+    if campaign is None:
+        return latest_year()
+    return EducationCount.objects.filter(year__lte=campaign.year).aggregate(year=Max("year"))[
+        "year"
+    ]
+
+
 def education_years():
     return EducationCount.objects.years()
 

@@ -18,7 +18,7 @@ def test_school_committee_writes_the_explanation_for_a_gap(page, scripted_provin
 
     page.goto(f"{page.base_url}/dashboard/")
     page.click("text=以教统核团统：学校领域团员数量核对")
-    page.wait_for_url("**/reports/schools/?org=S1")
+    page.wait_for_url(f"**/reports/schools/?org=S1&year={YEAR}")
     row = page.locator(f'#schools tr[data-code="{CODES["S1"]}"]')
     assert row.locator("td").nth(1).inner_text() == "12"  # education department
     assert row.locator("td").nth(2).inner_text() == "10"  # league

@@ -142,6 +142,53 @@ def test_figures_use_the_newest_year(province):
     assert [(line.education, line.league) for line in old.lines if line.education] == [(500, 10)]
 
 
+def test_a_campaign_reads_the_education_figures_of_its_own_year(client, province, school_campaign):
+    """Next year's figures arrive: the newest serve the plain figures and next year's campaign,
+    while the 2019 campaign's dashboard, ranking and snapshot keep reading 2019's."""
+    from reports.dashboard import build_dashboard
+    from reports.snapshots import snapshot_take
+
+    EducationCount.objects.create(
+        year=YEAR + 1,
+        school_code=CODES["S1"],
+        school_name="甲市第一中学",
+        ownership="public",
+        city_name="甲市",
+        education_count=500,
+    )
+    c1 = province.scripted.c1
+    assert figures_for(c1)["school_education_count"] == 500
+    assert figures_for(c1, school_campaign)["school_education_count"] == 62
+    later = Campaign.objects.create(
+        slug="schools-next",
+        name="以教统核团统",
+        year=YEAR + 2,
+        deadline=date(2021, 6, 15),
+    )
+    assert figures_for(c1, later)["school_education_count"] == 500  # the newest before 2021
+    earlier = Campaign.objects.create(
+        slug="schools-before", name="以教统核团统", year=YEAR - 1, deadline=date(2018, 6, 15)
+    )
+    assert figures_for(c1, earlier)["schools_total"] == 0  # no figures for 2018 or before
+
+    assert [e.value for e in ranking(school_campaign, province.root)][:2] == [0.4839, 0.4286]
+    board = build_dashboard(province.root, campaign_slug="schools")
+    by_code = {row.organization.code: row.figures for row in board.rows}
+    assert by_code["C1"]["school_education_count"] == 62
+    assert (
+        board.total["school_education_count"]
+        == figures_for(province.root, school_campaign)["school_education_count"]
+    )
+    assert board.education_year == YEAR
+    client.force_login(factories.user_with_role(province.root, Role.PROVINCE, username="prov"))
+    page = client.get("/dashboard/", {"campaign": "schools"}).content.decode()
+    assert f"/reports/schools/?org={province.root.code}&amp;year={YEAR}" in page
+    assert f"{YEAR}年教育统计数" in page
+    snapshot = snapshot_take(campaign=school_campaign, taken_on=date(2019, 6, 15))
+    frozen = snapshot.figures.get(organization=c1).figures
+    assert frozen["school_education_count"] == 62
+
+
 def test_without_education_figures_schools_still_list(scripted_province):
     build_school_province(scripted_province, education=False)
     result = schools.reconciliation(scripted_province.c1)
