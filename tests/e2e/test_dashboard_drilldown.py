@@ -41,3 +41,7 @@ def test_city_drills_down_and_back(page, scripted_province):
     assert page.locator("h1").inner_text() == "共青团甲市委员会"
     page.set_viewport_size({"width": 390, "height": 800})
     assert page.locator("#children").is_visible()
+    # On a phone the chart scrolls sideways instead of shrinking its labels out of reading.
+    chart = page.locator("svg.bar-chart").bounding_box()
+    assert chart["width"] >= 600
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
