@@ -225,4 +225,7 @@ class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "reviewed_by",
         "reviewed_at",
         "return_reason",
+        "rows_total",
+        "rows_done",
+        "error",
     ]

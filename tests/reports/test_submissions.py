@@ -249,3 +249,19 @@ def test_the_page_shows_preparation_and_failure(
     body = client.get(page_url, {"campaign": "summary"}).content.decode()
     assert "上报表格生成失败" in body and 'id="submit-form"' in body
     assert 'http-equiv="refresh"' not in body
+
+
+def test_the_admin_shows_why_a_preparation_failed(
+    client, setup, large, django_capture_on_commit_callbacks
+):
+    campaign, p, users = setup
+    with django_capture_on_commit_callbacks(execute=False):
+        submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    Submission.objects.filter(pk=submission.pk).update(
+        status=SubmissionStatus.FAILED, error="磁盘已满"
+    )
+    client.force_login(users["province"])
+    response = client.get(reverse("admin:reports_submission_change", args=[submission.pk]))
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    assert "磁盘已满" in body and "生成失败" in body
