@@ -13,15 +13,20 @@ from tests.e2e.conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_submit_return_resubmit(page, scripted_province, people_table):
-    Campaign.objects.create(
+@pytest.fixture
+def summary_campaign(scripted_province, people_table):
+    """A campaign collecting the test table, due in five days, and the city's committee user."""
+    factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="cityuser")
+    return Campaign.objects.create(
         slug="summary",
         name="加盖公章汇总表上报",
         year=2019,
         deadline=timezone.localdate() + timedelta(days=5),
         submission_tables="test_people",
     )
-    factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="cityuser")
+
+
+def test_submit_return_resubmit(page, scripted_province, summary_campaign):
     factories.user_with_role(scripted_province.root, Role.PROVINCE, username="provuser")
     submissions = f"{page.base_url}/reports/submissions/?campaign=summary"
 
@@ -53,19 +58,11 @@ def test_submit_return_resubmit(page, scripted_province, people_table):
 
 
 def test_a_large_submission_is_stamped_by_the_worker(
-    page, scripted_province, people_table, settings
+    page, scripted_province, summary_campaign, settings
 ):
     """Above the background threshold the tables go to the task worker (run at once in tests);
     the city's page then shows the frozen files like any other submission."""
     settings.BACKGROUND_EXPORT_ROWS = 3  # the test table has seven rows
-    Campaign.objects.create(
-        slug="summary",
-        name="加盖公章汇总表上报",
-        year=2019,
-        deadline=timezone.localdate() + timedelta(days=5),
-        submission_tables="test_people",
-    )
-    factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="cityuser")
 
     log_in(page, "cityuser")
     page.goto(f"{page.base_url}/reports/submissions/?campaign=summary")
