@@ -3,7 +3,7 @@ import tempfile
 from datetime import date
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -14,7 +14,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from branches import access
 from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter
-from members import roster, services
+from members import id_numbers, roster, services
 from members.forms import MEMBER_FORM_FIELDS, MemberForm
 from members.importing import ROSTER_IMPORT
 from members.models import BRANCH_KINDS, Member
@@ -217,6 +217,8 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             services.member_update(member=obj, user=request.user)
         else:
             services.member_create(member=obj, user=request.user)
+        for note in id_numbers.id_number_notes(obj.id_number, obj.document_type):
+            self.message_user(request, note, messages.INFO)
 
     def delete_model(self, request, obj):
         services.member_delete(member=obj, user=request.user)

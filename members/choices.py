@@ -92,3 +92,16 @@ class Identity(models.TextChoices):
     FREELANCER = "freelancer", _("freelancer")
     UNEMPLOYED = "unemployed", _("seeking work")
     OTHER = "other", _("other")
+
+
+class DocumentType(models.TextChoices):
+    """The identity document whose number identifies a member (证件类型)."""
+
+    RESIDENT_ID = "resident_id", _("resident identity card")
+    HONG_KONG_MACAO_PERMIT = (
+        "hk_macao_permit",
+        _("residence permit for Hong Kong and Macao residents"),
+    )
+    TAIWAN_PERMIT = "taiwan_permit", _("residence permit for Taiwan residents")
+    FOREIGN_PERMANENT_RESIDENCE = "foreign_permanent", _("foreigner's permanent residence ID card")
+    OTHER = "other", _("other document")

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from members.choices import DocumentType
 from members.models import Member
 from members.validators import normalize_id_number, parse_development_number
 
@@ -49,6 +50,7 @@ MEMBER_FORM_FIELDS = [
     "gender",
     "ethnicity",
     "birth_date",
+    "document_type",
     "id_number",
     "education",
     "identity",
@@ -80,6 +82,15 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "document_type" in self.fields:
+            # Most members hold a resident card, and a permit's number says what it is.
+            self.fields["document_type"].required = False
+
+    def clean_document_type(self):
+        return self.cleaned_data.get("document_type") or DocumentType.RESIDENT_ID
 
     def clean_id_number(self):
         return normalize_id_number(self.cleaned_data["id_number"])

@@ -1,8 +1,9 @@
 """Validation of a member's identifying fields, with messages in the user's language.
 
-ID numbers (公民身份号码) follow one stated rule before they are checked: full-width digits and
-letters become half-width, every space (half- or full-width) is removed, and a lowercase x
-becomes X. Anything else that is not a digit (or a final X) is an error, never silently dropped.
+ID numbers (公民身份号码) and the documents that share their shape are judged by
+``members.id_numbers``: invisible characters and a leading text marker are removed, full-width
+digits and letters become half-width, every space is removed and a lowercase x becomes X.
+Anything else that is not a digit (or a final X) is an error, never silently dropped.
 """
 
 import re
@@ -11,10 +12,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum import exceptions as stdnum_errors
-from stdnum.cn import ric
 
-from members.choices import Gender
+from members import id_numbers
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -28,50 +27,11 @@ def rules():
     return settings.YOUTHLEAGUE
 
 
-def normalize_id_number(value):
-    """Apply the stated rule: half-width, no spaces, upper-case X."""
-    if value is None:
-        return ""
-    text = _SPACES.sub("", str(value).translate(_FULL_WIDTH))
-    return text.upper()
-
-
-def validate_id_number(value):
-    """An 18-character resident ID number with a valid checksum, birth date and region."""
-    number = normalize_id_number(value)
-    if len(number) != 18:
-        raise ValidationError(
-            _("The ID number must have 18 characters (it has %(count)d)."),
-            code="id_length",
-            params={"count": len(number)},
-        )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError(
-            _("The ID number may only hold digits, and X as its last character."),
-            code="id_format",
-        )
-    try:
-        ric.validate(number)
-    except stdnum_errors.InvalidChecksum:
-        raise ValidationError(
-            _("The ID number's check digit is wrong; check for a mistyped digit."),
-            code="id_checksum",
-        ) from None
-    except stdnum_errors.ValidationError:
-        raise ValidationError(
-            _("The ID number holds no valid birth date or region code."),
-            code="id_component",
-        ) from None
-    return number
-
-
-def id_number_birth_date(number):
-    return ric.get_birth_date(number)
-
-
-def id_number_gender(number):
-    """The 17th digit is odd for men and even for women."""
-    return Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+# The ID number rule lives in members.id_numbers; these names are what the rest of the code calls.
+normalize_id_number = id_numbers.normalize_id_number
+validate_id_number = id_numbers.validate_id_number
+id_number_birth_date = id_numbers.birth_date_of
+id_number_gender = id_numbers.gender_of
 
 
 def age_on(birth_date, day):

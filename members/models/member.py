@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 from branches import access
 from branches.models import Organization
 from branches.validators import normalize_phone, validate_phone
-from members import validators
-from members.choices import Education, Ethnicity, Gender, Identity
+from members import id_numbers, validators
+from members.choices import DocumentType, Education, Ethnicity, Gender, Identity
 
 BRANCH_KINDS = [Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH]
 
@@ -78,6 +78,16 @@ class Member(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices)
     birth_date = models.DateField(_("date of birth"))
+    document_type = models.CharField(
+        _("document type"),
+        max_length=20,
+        choices=DocumentType.choices,
+        default=DocumentType.RESIDENT_ID,
+        help_text=_(
+            "Residence permits (numbers beginning 81, 82, 83) and foreigners' permanent "
+            "residence cards (beginning 9) are recognised from the number."
+        ),
+    )
     id_number = models.CharField(
         _("ID number"),
         max_length=18,
@@ -160,6 +170,10 @@ class Member(models.Model):
                 condition=Q(gender__in=Gender.values), name="member_gender_valid"
             ),
             models.CheckConstraint(
+                condition=Q(document_type__in=DocumentType.values),
+                name="member_document_type_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(ethnicity__in=Ethnicity.values), name="member_ethnicity_valid"
             ),
             models.CheckConstraint(
@@ -202,21 +216,7 @@ class Member(models.Model):
         super().clean()
         self.id_number = validators.normalize_id_number(self.id_number)
         errors = {}
-        number = self.id_number
-        try:
-            validators.validate_id_number(number)
-        except ValidationError as exc:
-            errors["id_number"] = exc.messages
-        else:
-            if self.birth_date and validators.id_number_birth_date(number) != self.birth_date:
-                errors.setdefault("birth_date", []).append(
-                    _("The date of birth does not match the ID number (%(date)s).")
-                    % {"date": validators.id_number_birth_date(number).isoformat()}
-                )
-            if self.gender and validators.id_number_gender(number) != self.gender:
-                errors.setdefault("gender", []).append(
-                    _("The gender does not match the ID number.")
-                )
+        self._check_id_number(errors)
         if self.join_date:
             try:
                 validators.check_join_date(self.join_date)
@@ -244,6 +244,29 @@ class Member(models.Model):
             errors["branch"] = [_("A member belongs to a branch or a class branch.")]
         if errors:
             raise ValidationError(errors)
+
+    def _check_id_number(self, errors):
+        """The number against its document, and the birth date and gender it holds."""
+        number = self.id_number
+        if self.document_type == DocumentType.RESIDENT_ID:
+            # A permit's or a foreigner's card's number says what it is; a form or a file that
+            # knows no document type still records it rightly.
+            self.document_type = id_numbers.infer_document_type(number)
+        try:
+            id_numbers.validate_id_number(number, self.document_type)
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages
+            return
+        if self.document_type == DocumentType.OTHER:
+            return
+        born = id_numbers.birth_date_of(number)
+        if self.birth_date and born != self.birth_date:
+            errors.setdefault("birth_date", []).append(
+                _("The date of birth does not match the ID number (%(date)s).")
+                % {"date": born.isoformat()}
+            )
+        if self.gender and id_numbers.gender_of(number) != self.gender:
+            errors.setdefault("gender", []).append(_("The gender does not match the ID number."))
 
     def _check_development_number(self, errors):
         if self.development_number is None:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import roster
+from members.choices import Gender
+from members.demo import fake_id_number
 from members.models import Member
 from tests.factories import MemberFactory
 from tests.members.conftest import entry_data, roster_row
@@ -402,3 +404,14 @@ def test_add_form_offers_the_next_free_number_button(client, small_province):
     body = client.get(reverse("admin:members_member_add")).content.decode()
     assert "取下一个可用编号" in body
     assert "members/development_number.js" in body
+
+
+def test_admin_save_notes_a_county_code_not_in_use(client, small_province):
+    """An abolished county code is accepted; the secretary is told, not refused."""
+    sp = small_province
+    number = fake_id_number(date(2001, 3, 15), Gender.MALE, region="412723", serial=3)
+    response = logged_in(client, sp.secretary).post(
+        reverse(ADD), entry_data(sp.branch, id_number=number), follow=True
+    )
+    assert Member.objects.filter(id_number=number, document_type="resident_id").exists()
+    assert "地区代码412723不在现行区划表中" in response.content.decode()

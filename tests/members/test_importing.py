@@ -221,10 +221,11 @@ def test_import_queries_do_not_grow_with_rows(
     tmp_path, small_province, count, django_assert_max_num_queries
 ):
     """The file is checked with a few queries in all and inserted in bulk; the number rules
-    add five (three per join year, two per 900 numbers)."""
+    add five (three per join year, two per 900 numbers). SQLite takes 999 parameters a
+    statement, so 60 members (and their history) need a second insert each."""
     rows = [roster_row(small_province.branch, n) for n in range(1, count + 1)]
     path = roster_file(tmp_path, rows)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(27):
         outcome = ROSTER_IMPORT.run(path, user=small_province.secretary)
     assert outcome.ok, outcome.errors
     assert Member.objects.count() == count

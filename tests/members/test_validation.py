@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from members.choices import Education, Ethnicity, Gender, Identity
+from members.choices import DocumentType, Education, Ethnicity, Gender, Identity
 from members.demo import fake_id_number
+from members.id_numbers import check_character
 from members.models import Member
 from tests.factories import MemberFactory, branch, province
 
@@ -86,10 +87,8 @@ def test_id_number_gender_must_match(home):
 
 def test_id_number_with_an_impossible_birth_date(home):
     body = "350102" + "20011345" + "001"
-    from stdnum.cn import ric
-
-    errors = errors_of(make(home, id_number=body + ric.calc_check_digit(body + "0")))
-    assert messages(errors, "id_number") == ["公民身份号码中的出生日期或地区代码无效。"]
+    errors = errors_of(make(home, id_number=body + check_character(body)))
+    assert messages(errors, "id_number") == ["公民身份号码中的出生日期（20011345）不是真实的日期。"]
 
 
 def _id_ending_in_x():
@@ -288,3 +287,32 @@ def test_entered_at_is_not_editable_and_defaults_to_now(home):
     member = make(home)
     member.save()
     assert abs((member.entered_at.date() - date.today()).days) <= 1
+
+
+@pytest.mark.parametrize(
+    ("region", "kind"),
+    [
+        ("810000", DocumentType.HONG_KONG_MACAO_PERMIT),
+        ("830000", DocumentType.TAIWAN_PERMIT),
+        ("411082", DocumentType.RESIDENT_ID),  # a county code younger than the member
+    ],
+)
+def test_member_with_a_permit_or_a_historical_code_is_accepted(home, region, kind):
+    """A permit's number records its document type; an old county code is no reason to refuse."""
+    member = make(home, id_number=fake_id_number(BIRTH, Gender.MALE, region=region, serial=7))
+    member.full_clean()
+    member.save()
+    assert member.document_type == kind
+
+
+def test_member_with_another_document_skips_the_birth_date_check(home):
+    member = make(home, document_type=DocumentType.OTHER, id_number="E12345678")
+    member.full_clean()
+    member.save()
+    assert Member.objects.get(pk=member.pk).id_number == "E12345678"
+
+
+def test_member_permit_still_checks_gender(home):
+    number = fake_id_number(BIRTH, Gender.FEMALE, region="810000", serial=8)
+    errors = errors_of(make(home, id_number=number))
+    assert messages(errors, "gender") == ["性别与公民身份号码不一致。"]
