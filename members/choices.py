@@ -68,6 +68,9 @@ class Ethnicity(models.TextChoices):
     MONBA = "54", _("Monba")
     LHOBA = "55", _("Lhoba")
     JINO = "56", _("Jino")
+    # GB/T 3304's codes for people outside the 56: an unrecognised people, foreign origin.
+    OTHER = "97", _("other ethnic group")
+    FOREIGN_ORIGIN = "98", _("Chinese citizen of foreign origin")
 
 
 class Education(models.TextChoices):

@@ -49,6 +49,7 @@ MEMBER_FORM_FIELDS = [
     "name",
     "gender",
     "ethnicity",
+    "ethnicity_note",
     "birth_date",
     "document_type",
     "id_number",

@@ -11,6 +11,7 @@ validated in memory, and accepted rows are inserted together with their history 
 (``bulk_create_with_history``), the importing user as their author.
 """
 
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from import_export import fields, resources, widgets
 
 from branches import access
 from branches.models import Organization
-from members import roster, services, validators
+from members import roster, services, validators, vocabularies
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
 from members.models.number_rule import NumberBook
@@ -72,6 +73,22 @@ class DevelopmentNumberWidget(widgets.Widget):
         return "" if value is None else f"{value:012d}"
 
 
+def vocabulary_widget(choices, *, label):
+    """A fixed list read by its Chinese labels and by what people and 智慧团建 write for them."""
+    return ChoiceLabelWidget(
+        choices, label=label, synonyms=functools.partial(vocabularies.synonyms_for, choices)
+    )
+
+
+class EthnicityField(fields.Field):
+    """民族: a people outside the 56 (穿青人) is recorded as 其他 with its name kept."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        super().save(instance, row, is_m2m, **kwargs)
+        text = as_text(row.get(self.column_name))
+        instance.ethnicity_note = vocabularies.ethnicity_note(text, instance.ethnicity)
+
+
 def _chunks(values):
     values = list(values)
     for start in range(0, len(values), _CHUNK):
@@ -83,12 +100,12 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
     gender = fields.Field(
         attribute="gender",
         column_name=roster.GENDER,
-        widget=ChoiceLabelWidget(Gender, label=roster.GENDER),
+        widget=vocabulary_widget(Gender, label=roster.GENDER),
     )
-    ethnicity = fields.Field(
+    ethnicity = EthnicityField(
         attribute="ethnicity",
         column_name=roster.ETHNICITY,
-        widget=ChoiceLabelWidget(Ethnicity, label=roster.ETHNICITY),
+        widget=vocabulary_widget(Ethnicity, label=roster.ETHNICITY),
     )
     birth_date = fields.Field(
         attribute="birth_date", column_name=roster.BIRTH_DATE, widget=DateWidget()
@@ -99,12 +116,12 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
     education = fields.Field(
         attribute="education",
         column_name=roster.EDUCATION,
-        widget=ChoiceLabelWidget(Education, label=roster.EDUCATION),
+        widget=vocabulary_widget(Education, label=roster.EDUCATION),
     )
     identity = fields.Field(
         attribute="identity",
         column_name=roster.IDENTITY,
-        widget=ChoiceLabelWidget(Identity, label=roster.IDENTITY),
+        widget=vocabulary_widget(Identity, label=roster.IDENTITY),
     )
     join_date = fields.Field(
         attribute="join_date", column_name=roster.JOIN_DATE, widget=DateWidget()

@@ -77,6 +77,12 @@ class Member(models.Model):
     name = models.CharField(pgettext_lazy("member", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices)
+    ethnicity_note = models.CharField(
+        _("ethnicity note"),
+        max_length=20,
+        blank=True,
+        help_text=_("With 其他: the people's own name, such as 穿青人."),
+    )
     birth_date = models.DateField(_("date of birth"))
     document_type = models.CharField(
         _("document type"),
@@ -217,6 +223,11 @@ class Member(models.Model):
         self.id_number = validators.normalize_id_number(self.id_number)
         errors = {}
         self._check_id_number(errors)
+        if self.ethnicity_note and self.ethnicity not in (
+            Ethnicity.OTHER,
+            Ethnicity.FOREIGN_ORIGIN,
+        ):
+            errors["ethnicity_note"] = [_("A note is kept only for 其他 (another people).")]
         if self.join_date:
             try:
                 validators.check_join_date(self.join_date)

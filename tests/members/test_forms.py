@@ -17,8 +17,9 @@ def test_labels_are_the_roster_column_names():
     with translation.override("zh-hans"):
         form = MemberForm()
         labels = {name: str(form.fields[name].label) for name in MEMBER_FORM_FIELDS}
-    # The document type is the form's own: table 1-1 has no such column.
+    # The document type and the ethnicity note are the form's own: table 1-1 has no such column.
     assert labels.pop("document_type") == "证件类型"
+    assert labels.pop("ethnicity_note") == "民族备注"
     expected = dict(roster.FIELD_HEADERS)
     # The roster names organisations by code too; the form picks them by name.
     expected["developing_organization"] = roster.DEVELOPER

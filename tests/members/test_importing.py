@@ -55,7 +55,7 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, small_province):
     rows = [
         roster_row(sp.branch, 1),  # row 3: fine
         roster_row(sp.branch, 2, **{roster.ID_NUMBER: valid_id(2)[:17] + "0"}),  # 4: checksum
-        roster_row(sp.branch, 3, **{roster.ETHNICITY: "汉"}),  # 5: not an official name
+        roster_row(sp.branch, 3, **{roster.ETHNICITY: "火星族"}),  # 5: no such people
         roster_row(sp.branch, 4, **{roster.BRANCH_CODE: "NOPE"}),  # 6: unknown branch
         roster_row(sp.branch, 5, **{roster.DEVELOPMENT_NUMBER: ""}),  # 7: number required
         roster_row(sp.branch, 6, **{roster.JOIN_DATE: "2019/13/01"}),  # 8: not a date
@@ -69,7 +69,7 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, small_province):
     lines = rejected_lines(err)
     assert set(lines) == {4, 5, 6, 7, 8, 9, 10, 11, 12}
     assert "公民身份号码" in lines[4][0] and "校验位" in lines[4][0]
-    assert "民族" in lines[5][0] and "汉" in lines[5][0]
+    assert "民族" in lines[5][0] and "火星族" in lines[5][0]
     assert "现所在团支部代码" in lines[6][0] and "NOPE" in lines[6][0]
     assert "发展团员编号" in lines[7][0]
     assert "入团时间" in lines[8][0]
