@@ -240,14 +240,18 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
             raise ValidationError(errors)
 
     def _place(self, instance, row, errors):
-        """Set the branch and the developing organisation from their codes, within scope."""
+        """Set the branch and the developing organisation from their codes, within scope; a
+        secretary's roster may leave them out, and then names the secretary's own branch."""
+        home = self._home_branch()
         for field, column in (
             ("branch", roster.BRANCH_CODE),
             ("developing_organization", roster.DEVELOPER_CODE),
         ):
             code = as_text(row.get(column))
             organization = self.organizations.get(code)
-            if not code:
+            if not code and home is not None:
+                setattr(instance, field, home)
+            elif not code:
                 errors[field] = [_("%(column)s is required.") % {"column": column}]
             elif organization is None or not self._may_use(field, organization):
                 errors[field] = [
@@ -255,6 +259,12 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
                 ]
             else:
                 setattr(instance, field, organization)
+
+    def _home_branch(self):
+        if not hasattr(self, "_home"):
+            home = access.home_organization(self.user) if self.user is not None else None
+            self._home = home if home is not None and home.is_branch else None
+        return self._home
 
     def _may_use(self, field, organization):
         if self.user is None:
@@ -314,9 +324,13 @@ ROSTER_IMPORT = TableImport(
     columns=roster.HEADER,
     required=roster.REQUIRED_ON_IMPORT,
     resource_class=MemberResource,
+    aliases=roster.ALIASES,
     help_text=gettext_lazy(
-        "One row per member. Organisations are referenced by their codes; 序号 and 录入时间 "
-        "may be left out and are ignored. ID numbers and development numbers must be text "
-        "cells. An ID number or a development number already in the system is rejected."
+        "One row per member. Organisations are referenced by their codes; a branch "
+        "secretary may leave the codes out, and the members join their branch. 序号, 录入时间 "
+        "and the organisations' names are ignored, and so is any column the table does not "
+        "have. 智慧团建's column names (身份证号, 入团年月, 手机号码, 团员编号, 所在团支部) are "
+        "understood. ID numbers and development numbers must be text cells. An ID number or a "
+        "development number already in the system is rejected."
     ),
 )

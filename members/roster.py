@@ -57,6 +57,8 @@ class RosterColumn:
     kind: str = Kind.TEXT
     width: float = 14
     choices: type | None = None
+    #: what 智慧团建 and other templates call the same column
+    aliases: tuple = ()
 
     @property
     def writer_column(self):
@@ -65,30 +67,70 @@ class RosterColumn:
 
 COLUMNS = (
     RosterColumn(SERIAL, None, None, Kind.INTEGER, 6),
-    RosterColumn(NAME, "name", "name", width=10),
+    RosterColumn(NAME, "name", "name", width=10, aliases=("团员姓名",)),
     RosterColumn(GENDER, "gender", "gender", width=6, choices=Gender),
     RosterColumn(ETHNICITY, "ethnicity", "ethnicity", width=10, choices=Ethnicity),
-    RosterColumn(BIRTH_DATE, "birth_date", "birth_date", Kind.DATE, 12),
-    RosterColumn(ID_NUMBER, "id_number", "id_number", width=21),
-    RosterColumn(EDUCATION, "education", "education", width=12, choices=Education),
-    RosterColumn(IDENTITY, "identity", "identity", width=16, choices=Identity),
-    RosterColumn(JOIN_DATE, "join_date", "join_date", Kind.DATE, 12),
-    RosterColumn(DEVELOPMENT_NUMBER, "development_number", "development_number", width=15),
+    RosterColumn(
+        BIRTH_DATE, "birth_date", "birth_date", Kind.DATE, 12, aliases=("出生年月日", "出生年月")
+    ),
+    RosterColumn(
+        ID_NUMBER,
+        "id_number",
+        "id_number",
+        width=21,
+        aliases=("身份证号", "身份证号码", "公民身份证号码", "证件号码"),
+    ),
+    RosterColumn(
+        EDUCATION,
+        "education",
+        "education",
+        width=12,
+        choices=Education,
+        aliases=("文化程度", "最高学历", "全日制学历"),
+    ),
+    RosterColumn(
+        IDENTITY, "identity", "identity", width=16, choices=Identity, aliases=("职业", "人员类别")
+    ),
+    RosterColumn(
+        JOIN_DATE,
+        "join_date",
+        "join_date",
+        Kind.DATE,
+        12,
+        aliases=("入团日期", "入团年月", "支部大会通过日期"),
+    ),
+    RosterColumn(
+        DEVELOPMENT_NUMBER,
+        "development_number",
+        "development_number",
+        width=15,
+        aliases=("团员编号", "入团编号"),
+    ),
     RosterColumn(DEVELOPER, "developing_organization__name", None, width=24),
     RosterColumn(
         DEVELOPER_CODE, "developing_organization__code", "developing_organization", width=16
     ),
-    RosterColumn(BRANCH, "branch__name", None, width=24),
-    RosterColumn(BRANCH_CODE, "branch__code", "branch", width=16),
-    RosterColumn(PHONE, "phone", "phone", width=15),
+    RosterColumn(
+        BRANCH, "branch__name", None, width=24, aliases=("所在团支部", "所在团组织", "所在支部")
+    ),
+    RosterColumn(BRANCH_CODE, "branch__code", "branch", width=16, aliases=("所在团支部代码",)),
+    RosterColumn(
+        PHONE, "phone", "phone", width=15, aliases=("手机号码", "手机号", "手机", "联系方式")
+    ),
     RosterColumn(ENTERED_AT, "entered_at", None, Kind.DATE, 12),
 )
 
 HEADER = tuple(column.header for column in COLUMNS)
 WRITER_COLUMNS = tuple(column.writer_column for column in COLUMNS)
 #: columns an imported roster may leave out: the import ignores them
-IGNORED_ON_IMPORT = (SERIAL, ENTERED_AT)
-REQUIRED_ON_IMPORT = tuple(h for h in HEADER if h not in IGNORED_ON_IMPORT)
+IGNORED_ON_IMPORT = (SERIAL, ENTERED_AT, DEVELOPER, BRANCH)
+#: columns a secretary's roster may leave out: they default to the secretary's branch
+DEFAULTED_ON_IMPORT = (DEVELOPER_CODE, BRANCH_CODE)
+REQUIRED_ON_IMPORT = tuple(
+    h for h in HEADER if h not in IGNORED_ON_IMPORT and h not in DEFAULTED_ON_IMPORT
+)
+#: other names of the columns (alias -> column), 智慧团建's among them
+ALIASES = {alias: column.header for column in COLUMNS for alias in column.aliases}
 #: member field -> its column header, so that messages name the column the user sees
 FIELD_HEADERS = {column.field: column.header for column in COLUMNS if column.field}
 

@@ -128,9 +128,10 @@ def test_scope_of_the_importing_user(tmp_path):
     ("content", "message"),
     [
         (b"", "空"),
-        (b"name,code\n1,2\n", "xlsx"),
+        (b"name,code\n1,2\n", "表头"),  # read as CSV: a table without our columns
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), "密码"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, ".xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "损坏"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "不是表格文件"),
     ],
 )
 def test_unreadable_files_get_clear_errors(tmp_path, content, message):

@@ -6,22 +6,33 @@ the two steps in a private folder under a random name that only the uploader's s
 """
 
 import secrets
+import tempfile
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from youthleague.spreadsheets.importing import write_error_report, write_template
+
 SESSION_KEY = "pending_imports"
 
 
+UPLOAD_ACCEPT = ".xlsx,.xls,.ods,.csv"
+ERROR_REPORTS_KEY = "import_error_reports"
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
+    )
 
 
 def _pending_dir():
@@ -47,6 +58,16 @@ class TableImportAdminMixin:
                 self.admin_site.admin_view(self.table_import_view),
                 name="{}_{}_table_import".format(*info),
             ),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.table_template_view),
+                name="{}_{}_table_template".format(*info),
+            ),
+            path(
+                "import/errors/<str:token>/",
+                self.admin_site.admin_view(self.table_error_report_view),
+                name="{}_{}_table_error_report".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -65,6 +86,7 @@ class TableImportAdminMixin:
         pending = request.session.get(SESSION_KEY, {})
         outcome = None
         token = None
+        error_report = None
         form = UploadForm()
         if request.method == "POST" and "confirm" in request.POST:
             token = request.POST.get("token", "")
@@ -97,6 +119,7 @@ class TableImportAdminMixin:
                     request.session[SESSION_KEY] = pending
                 else:
                     stored.unlink(missing_ok=True)
+                    error_report = self._keep_error_report(request, token, outcome)
                     token = None
         context = {
             **self.admin_site.each_context(request),
@@ -106,5 +129,48 @@ class TableImportAdminMixin:
             "form": form,
             "outcome": outcome,
             "token": token,
+            "template_url": self._import_url(request, "table_template"),
+            "error_report_url": error_report
+            and self._import_url(request, "table_error_report", error_report),
         }
         return TemplateResponse(request, "admin/spreadsheets/import.html", context)
+
+    def _import_url(self, request, view, *args):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return reverse(
+            "admin:{}_{}_{}".format(*info, view), args=args, current_app=self.admin_site.name
+        )
+
+    def _keep_error_report(self, request, token, outcome):
+        """Write the rejected rows with their reasons; the uploader's session may fetch it."""
+        if not outcome.rejected:
+            return None
+        name = f"{token}-errors.xlsx"
+        write_error_report(self.table_import, outcome, str(_pending_dir() / name))
+        reports = request.session.get(ERROR_REPORTS_KEY, {})
+        reports[token] = name
+        request.session[ERROR_REPORTS_KEY] = reports
+        return token
+
+    def table_error_report_view(self, request, token):
+        if self.table_import is None or not self.has_import_permission(request):
+            raise PermissionDenied
+        name = request.session.get(ERROR_REPORTS_KEY, {}).get(token)
+        path_ = _pending_dir() / name if name and token.isalnum() else None
+        if path_ is None or not path_.exists():
+            raise Http404
+        return FileResponse(
+            path_.open("rb"),
+            as_attachment=True,
+            filename=f"{self.table_import.name}-errors.xlsx",
+        )
+
+    def table_template_view(self, request):
+        if self.table_import is None or not self.has_import_permission(request):
+            raise PermissionDenied
+        handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+        write_template(self.table_import, handle)
+        handle.seek(0)
+        return FileResponse(
+            handle, as_attachment=True, filename=f"{self.table_import.name}-template.xlsx"
+        )

@@ -33,6 +33,8 @@ class ImportCommand(BaseCommand):
     def handle(self, *args, **options):
         user = user_from_option(options["as_user"])
         outcome = self.table_import.run(options["file"], user=user, dry_run=options["dry_run"])
+        if outcome.ignored_columns:
+            self.stdout.write(outcome.ignored_note())
         for error in outcome.errors:
             self.stderr.write(str(error))
         if not outcome.ok:

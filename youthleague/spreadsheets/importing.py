@@ -8,6 +8,7 @@ rolls back.
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,9 +16,13 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from youthleague.spreadsheets.reader import ROW_NUMBER, SpreadsheetError, read_table
+from youthleague.spreadsheets.reader import ROW_NUMBER, SpreadsheetError, as_text, read_table
+from youthleague.spreadsheets.writer import Column, Kind, TableWriter
 
 logger = logging.getLogger(__name__)
+
+#: the column an error report adds after the table's own
+ERROR_COLUMN = "错误原因"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,9 @@ class ImportOutcome:
     created: int = 0
     updated: int = 0
     errors: list = field(default_factory=list)
+    ignored_columns: list = field(default_factory=list)
+    #: (row number, {column: value}) of every rejected row, for the error report
+    rejected: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -48,7 +56,22 @@ class ImportOutcome:
         """Whether anything was saved: only a real run without a single error saves."""
         return self.ok and not self.dry_run
 
+    @property
+    def file_refused(self):
+        """Whether the file as a whole was refused, before any row was read."""
+        return any(error.row is None for error in self.errors) and not self.total
+
+    def ignored_note(self):
+        """What a dry run says of the columns the table does not know, or ''."""
+        if not self.ignored_columns:
+            return ""
+        return _("Columns ignored: %(names)s.") % {"names": "、".join(self.ignored_columns)}
+
     def summary(self):
+        if self.file_refused:
+            return _("The file was not imported: %(reason)s") % {
+                "reason": "；".join(e.message for e in self.errors if e.row is None)
+            }
         if not self.ok:
             return _("%(count)d row(s) rejected out of %(total)d; nothing was imported.") % {
                 "count": len({e.row for e in self.errors}),
@@ -91,9 +114,11 @@ class TableImport:
     required: tuple
     resource_class: type
     help_text: object = ""
+    #: other names people and other systems give the columns: alias -> column
+    aliases: dict = field(default_factory=dict)
 
     def read(self, file):
-        return read_table(file, self.columns, self.required)
+        return read_table(file, self.columns, self.required, self.aliases)
 
     def run(self, file, *, user=None, dry_run=False):
         """Import ``file``; nothing is written unless every row is accepted and not ``dry_run``."""
@@ -103,6 +128,7 @@ class TableImport:
         except SpreadsheetError as exc:
             outcome.errors.append(RowError(None, str(exc)))
             return outcome
+        outcome.ignored_columns = list(table.ignored)
         dataset = tablib.Dataset(headers=[ROW_NUMBER, *self.columns])
         for number, record in table.rows:
             dataset.append([number, *(record.get(column, "") for column in self.columns)])
@@ -128,10 +154,42 @@ class TableImport:
             for message in _validation_messages(invalid.error, labels):
                 outcome.errors.append(RowError(excel_rows[invalid.number - 1], message))
         outcome.errors.sort(key=lambda e: e.row or 0)
+        rejected_rows = {e.row for e in outcome.errors if e.row is not None}
+        outcome.rejected = [(n, record) for n, record in table.rows if n in rejected_rows]
         totals = result.totals
         outcome.created = totals.get("new", 0)
         outcome.updated = totals.get("update", 0)
         return outcome
+
+
+def write_error_report(table_import, outcome, target):
+    """The rejected rows in the table's own columns plus 错误原因, ready to fix and upload
+    again (the import ignores the extra column)."""
+    reasons = {}
+    for error in outcome.errors:
+        if error.row is not None:
+            reasons.setdefault(error.row, []).append(error.message)
+    columns = [Column(name, Kind.TEXT, 16) for name in table_import.columns]
+    title = _("Error report: %(table)s") % {"table": table_import.title}
+    with TableWriter(
+        target, title=title, columns=[*columns, Column(ERROR_COLUMN, Kind.TEXT, 60)]
+    ) as writer:
+        for number, record in outcome.rejected:
+            cells = [_as_cell(record.get(name, "")) for name in table_import.columns]
+            writer.write_row([*cells, "；".join(reasons.get(number, []))])
+    return target
+
+
+def write_template(table_import, target):
+    """An empty table to fill in: its title row and its header row."""
+    columns = [Column(name, Kind.TEXT, 16) for name in table_import.columns]
+    with TableWriter(target, title=str(table_import.title), columns=columns):
+        pass
+    return target
+
+
+def _as_cell(value):
+    return value.isoformat() if isinstance(value, date) else as_text(value)
 
 
 def _describe(error):

@@ -1,12 +1,14 @@
 """Reading uploaded spreadsheets safely.
 
-Every importer reads its file through :func:`read_table`: the file must be a real, unencrypted
-``.xlsx`` of bounded size; openpyxl parses it in read-only mode with defusedxml present, so hostile
-XML cannot expand. The first sheet may start with a title row; the header row is found by its
-cells, and every data row keeps the row number that Excel shows, so errors can name it.
+Every importer reads its file through :func:`read_table`: an unencrypted ``.xlsx``, ``.xls``,
+``.ods`` or ``.csv`` file of bounded size (``formats``); openpyxl parses ``.xlsx`` in read-only
+mode with defusedxml present, so hostile XML cannot expand. The header row is found by its cells
+in the first rows of the first sheet that has one (``headers``), and every data row keeps the row
+number that Excel shows, so errors can name it.
 """
 
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -16,14 +18,21 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.escape import unescape
 from openpyxl.xml import DEFUSEDXML
 
+from youthleague.spreadsheets.formats import (
+    FormatError,
+    Sheet,
+    calamine_sheets,
+    csv_sheets,
+    kind_of,
+)
+from youthleague.spreadsheets.headers import HEADER_SEARCH_ROWS, HeaderError, HeaderFinder
+
 # Limits for one uploaded file; generous for a province's roster, tight for a zip bomb.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 600 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 60
-HEADER_SEARCH_ROWS = 5
 
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ROW_NUMBER = "__row__"
 
 
@@ -38,6 +47,7 @@ class Table:
     columns: list
     header_row: int
     rows: list = field(default_factory=list)  # (excel_row_number, {column: value})
+    ignored: list = field(default_factory=list)  # header cells of columns the table lacks
 
     def __len__(self):
         return len(self.rows)
@@ -57,103 +67,110 @@ def clean_value(value):
     return value
 
 
-def _check_container(data):
-    if not data:
-        raise SpreadsheetError(_("The file is empty."))
+def _check_container(data, kind):
     if len(data) > MAX_FILE_BYTES:
         raise SpreadsheetError(
             _("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // 2**20}
         )
-    if data.startswith(OLE2_SIGNATURE):
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise SpreadsheetError(
-                _("The file is password-protected. Remove the password and save it as .xlsx.")
-            )
+    if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
         raise SpreadsheetError(
-            _("This is an old .xls file. Open it in Excel and save it as .xlsx.")
+            _("The file is password-protected. Remove the password and save it again.")
         )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SpreadsheetError(_("The file is not an Excel .xlsx workbook."))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = archive.namelist()
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise SpreadsheetError(_("The file is not an Excel .xlsx workbook."))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-            raise SpreadsheetError(_("The workbook expands to more data than can be imported."))
+    if kind in ("xlsx", "ods"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise SpreadsheetError(_("The workbook expands to more data than can be imported."))
 
 
-def _find_header(rows, columns, required):
-    known = set(columns)
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [clean_value(v) for v in row]
-        names = [c for c in cells if c != ""]
-        if names and all(isinstance(n, str) for n in names) and required <= set(names):
-            unknown = [n for n in names if n not in known]
-            if unknown:
-                raise SpreadsheetError(
-                    _("Unknown column(s) in the header row: %(names)s. Expected: %(expected)s.")
-                    % {"names": "、".join(unknown), "expected": "、".join(columns)}
-                )
-            duplicates = sorted({n for n in names if names.count(n) > 1})
-            if duplicates:
-                raise SpreadsheetError(
-                    _("Column(s) appear twice in the header row: %(names)s.")
-                    % {"names": "、".join(duplicates)}
-                )
-            return index, cells
-    raise SpreadsheetError(
-        _("No header row found in the first %(n)d rows. It must contain the columns: %(expected)s.")
-        % {"n": HEADER_SEARCH_ROWS, "expected": "、".join(c for c in columns if c in required)}
-    )
-
-
-def read_table(file, columns, required=None):
-    """Read the first sheet of an uploaded ``.xlsx`` into a :class:`Table`.
-
-    ``file`` is a path, bytes or a file object; ``columns`` are every column the table may
-    have, ``required`` those that must be present (all of them by default). Raises
-    :class:`SpreadsheetError` with a message for the user when the file cannot be used.
-    """
-    if not DEFUSEDXML:  # pragma: no cover - a broken installation, not a user error
-        raise RuntimeError("defusedxml must be installed before reading uploaded workbooks")
-    data = _read_bytes(file)
-    _check_container(data)
-    required = set(columns if required is None else required)
+def _xlsx_sheets(data):
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise SpreadsheetError(_("The workbook cannot be opened: it is damaged.")) from exc
     try:
-        if not workbook.worksheets:
-            raise SpreadsheetError(_("The workbook has no sheet."))
-        sheet = workbook.worksheets[0]
-        raw = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(raw) >= MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise SpreadsheetError(
-                    _("The sheet has more than %(limit)d rows; split it into several files.")
-                    % {"limit": MAX_ROWS}
-                )
-            if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
-                raise SpreadsheetError(
-                    _("The sheet has more than %(limit)d columns.") % {"limit": MAX_COLUMNS}
-                )
-            raw.append(values[:MAX_COLUMNS])
+        for sheet in workbook.worksheets:
+            if sheet.sheet_state != "visible":
+                continue
+            yield Sheet(sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1))
     finally:
         workbook.close()
-    if not any(any(clean_value(v) != "" for v in row) for row in raw):
-        raise SpreadsheetError(_("The sheet is empty."))
-    header_index, header = _find_header(raw, columns, required)
-    positions = [(i, name) for i, name in enumerate(header) if name != ""]
-    table = Table(columns=[name for _, name in positions], header_row=header_index + 1)
-    for offset, values in enumerate(raw[header_index + 1 :], start=header_index + 2):
+
+
+def _sheets(data, kind):
+    if kind == "xlsx":
+        return _xlsx_sheets(data)
+    if kind == "csv":
+        return csv_sheets(data)
+    return calamine_sheets(data)
+
+
+def _data_rows(rows, positions):
+    """Records of the rows below the header that hold data, counted as they stream."""
+    count = 0
+    for number, values in rows:
+        if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+            raise SpreadsheetError(
+                _("The sheet has more than %(limit)d columns.") % {"limit": MAX_COLUMNS}
+            )
         record = {name: clean_value(values[i]) if i < len(values) else "" for i, name in positions}
         if all(v == "" for v in record.values()):
             continue
-        table.rows.append((offset, record))
-    if not table.rows:
-        raise SpreadsheetError(_("The sheet has a header row but no data rows."))
-    return table
+        count += 1
+        if count > MAX_ROWS:
+            raise SpreadsheetError(
+                _("The sheet has more than %(limit)d rows; split it into several files.")
+                % {"limit": MAX_ROWS}
+            )
+        yield number, record
+
+
+def read_table(file, columns, required=None, aliases=None):
+    """Read the first sheet that holds the table's header into a :class:`Table`.
+
+    ``file`` is a path, bytes or a file object of an ``.xlsx``, ``.xls``, ``.ods`` or ``.csv``
+    file; ``columns`` are every column the table may have, ``required`` those that must be
+    present (all of them by default), ``aliases`` other names of the columns (alias -> column).
+    The header is looked for in the first rows of each visible sheet in turn (an instructions
+    sheet may come first); columns the table does not know are ignored and listed in
+    ``Table.ignored``. Raises :class:`SpreadsheetError` with a message for the user when the
+    file cannot be used.
+    """
+    if not DEFUSEDXML:  # pragma: no cover - a broken installation, not a user error
+        raise RuntimeError("defusedxml must be installed before reading uploaded workbooks")
+    data = _read_bytes(file)
+    if not data:
+        raise SpreadsheetError(_("The file is empty."))
+    try:
+        kind = kind_of(data)
+        _check_container(data, kind)
+        finder = HeaderFinder(columns, columns if required is None else required, aliases)
+        held_data = False
+        for sheet in _sheets(data, kind):
+            rows = iter(sheet.rows)
+            head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+            held_data = held_data or any(any(clean_value(v) != "" for v in r) for _n, r in head)
+            header = None
+            for index, (_number, values) in enumerate(head):
+                header = finder.match(index, [clean_value(v) for v in values[:MAX_COLUMNS]])
+                if header is not None:
+                    break
+            if header is None:
+                continue
+            table = Table(
+                columns=[name for _i, name in header.positions],
+                header_row=head[header.index][0],
+                ignored=header.ignored,
+            )
+            below = itertools.chain(head[header.index + 1 :], rows)
+            table.rows.extend(_data_rows(below, header.positions))
+            if not table.rows:
+                raise SpreadsheetError(_("The sheet has a header row but no data rows."))
+            return table
+    except (FormatError, HeaderError) as exc:
+        raise SpreadsheetError(str(exc)) from exc
+    if not held_data:
+        raise SpreadsheetError(_("The sheet is empty."))
+    raise SpreadsheetError(finder.failure())
 
 
 def _read_bytes(file):
