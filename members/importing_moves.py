@@ -62,6 +62,15 @@ TEMPLATE_COLUMNS = (
 )
 
 
+def _copy_fields(source, target):
+    """Give ``target`` (the import's row instance) every field of ``source`` but its key."""
+    for field in Move._meta.concrete_fields:
+        if not field.primary_key:
+            setattr(target, field.attname, getattr(source, field.attname))
+    target.member = source.member
+    target.destination_organization = source.destination_organization
+
+
 class MoveResource(TableResourceMixin, resources.ModelResource):
     reason = fields.Field(
         attribute="reason", column_name=REASON, widget=ChoiceLabelWidget(Reason, label=REASON)
@@ -155,27 +164,35 @@ class MoveResource(TableResourceMixin, resources.ModelResource):
                 _("The name %(name)s does not match the member's name %(actual)s.")
                 % {"name": name, "actual": member.name}
             )
-        instance.member = member
-        instance.from_branch_id = member.branch_id
         code = as_text(row.get(DESTINATION_CODE))
+        destination = None
         if code:
-            instance.destination_organization = self.destinations.get(code)
-            if instance.destination_organization is None:
+            destination = self.destinations.get(code)
+            if destination is None:
                 errors.setdefault("destination_organization", []).append(
                     _("No organisation has the code %(code)s.") % {"code": code}
                 )
-        if "moved_on" not in errors and instance.moved_on is None and member.branch.graduation_date:
-            instance.moved_on = member.branch.graduation_date
+        moved_on = instance.moved_on
+        if "moved_on" not in errors and moved_on is None and member.branch.graduation_date:
+            moved_on = member.branch.graduation_date
         if not errors.get("destination_organization"):
             try:
-                instance.destination_kind = moves.infer_destination_kind(
-                    organization=instance.destination_organization,
-                    county_code=instance.destination_county_code,
-                    township=instance.destination_township,
-                    other_province=instance.destination_other_province,
+                # Built by the one service, so that the move carries what every move carries
+                # (its member's developing organisation, the branch it leaves).
+                built = moves.move_build(
+                    member=member,
+                    reason=instance.reason,
+                    moved_on=moved_on,
+                    destination_organization=destination,
+                    destination_county_code=instance.destination_county_code,
+                    destination_township=instance.destination_township,
+                    destination_other_province=instance.destination_other_province,
+                    note=instance.note,
                 )
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
+            else:
+                _copy_fields(built, instance)
         if errors:
             raise ValidationError(errors)
 

@@ -1,16 +1,24 @@
 """The number ledger (编号台账): where every number of every range is.
 
-Figures per organisation, over the ranges it holds (which contain those it handed on):
+A range's numbers become accountable once their year is over (by default when the year ends;
+a campaign counts its own years, see :attr:`reports.models.Campaign.number_years`). Until then
+an unused number of an open range is available (可用), not unaccounted (无下落).
 
-* ``numbers_total``: numbers in its ranges;
+Figures per organisation, over the ranges it holds (which contain those it handed on), counting
+accountable ranges only:
+
+* ``numbers_total``: numbers in its accountable ranges;
 * ``numbers_used``: of those, numbers a member holds;
 * ``numbers_explained``: numbers registered as unused, voided or lost;
 * ``numbers_unaccounted`` = total − used − explained (issued numbers whose member is not entered
   yet are among them: the member still has to be entered);
-* ``entry_ratio`` = used / (total − explained), None when that is 0.
+* ``entry_ratio`` = used / (total − explained), None when that is 0;
+* ``numbers_available``: numbers of open ranges (whose year is not over) that no member holds
+  and no register entry covers. A campaign's figures count the years it covers in full and
+  nothing else, so for a campaign it is 0.
 
-Each figure set is one grouped query whatever the size of the tree: the ranges are annotated with
-correlated counts (one index range scan each) and summed per holder.
+Each figure set is one grouped query whatever the size of the tree: the ranges' stored counts
+(:mod:`members.tallies`) are summed per holder, each sum filtered by the ranges' years.
 """
 
 import bisect
@@ -18,15 +26,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Func, IntegerField, Sum
+from django.db.models import F, Func, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches import access
 from branches.models import Organization
 from members import validators
 from members.models import IssuedNumber, Member, NumberRange, NumberStatus, UnusedNumber
-from members.models.numbers import format_number
+from members.models.numbers import YEAR_DIVISOR, format_number
 from youthleague.spreadsheets.writer import Column, Kind, TableWriter
 
 FIGURES = (
@@ -35,6 +44,7 @@ FIGURES = (
     "numbers_explained",
     "numbers_unaccounted",
     "entry_ratio",
+    "numbers_available",
 )
 
 
@@ -52,21 +62,66 @@ class SumOf(Func):
     output_field = IntegerField()
 
 
-def _range_figures(prefix=""):
+@dataclass(frozen=True)
+class Years:
+    """Which ranges the figures count: the accountable years ``first``..``last`` (``first``
+    None: from the beginning), and the open years from ``open_from`` on, whose unused numbers
+    are available. A campaign's figures count its own years only (``open_from`` None)."""
+
+    first: int | None
+    last: int
+    open_from: int | None
+
+    def _between(self, prefix, low, high):
+        """Ranges whose year lies in [low, high] (either end None: unbounded)."""
+        condition = Q()
+        if low is not None:
+            condition &= Q(**{f"{prefix}first__gte": low * YEAR_DIVISOR})
+        if high is not None:
+            condition &= Q(**{f"{prefix}first__lt": (high + 1) * YEAR_DIVISOR})
+        return condition
+
+    def accountable(self, prefix=""):
+        return self._between(prefix, self.first, self.last)
+
+    def available(self, prefix=""):
+        return self._between(prefix, self.open_from, None)
+
+    def is_open(self, year):
+        return self.open_from is not None and year >= self.open_from
+
+
+def years_for(campaign=None, today=None):
+    """The years counted: a campaign's own, or by default every year that is over (and the
+    open years, for their available numbers)."""
+    if campaign is not None:
+        first, last = campaign.number_years
+        return Years(first=first, last=last, open_from=None)
+    this_year = (today or timezone.localdate()).year
+    return Years(first=None, last=this_year - 1, open_from=this_year)
+
+
+def _range_figures(years, prefix=""):
     """Aggregates of the ranges reached through ``prefix`` (``"number_ranges__"`` or empty).
 
     Used and registered numbers come from the counts each range stores (kept exact by
     :mod:`members.tallies`), so a province's figures need not count its members again.
     """
-    return {
-        "numbers_total": Coalesce(
-            Sum(F(f"{prefix}last") - F(f"{prefix}first") + 1), 0, output_field=IntegerField()
-        ),
-        "numbers_used": Coalesce(Sum(f"{prefix}used_count"), 0, output_field=IntegerField()),
-        "numbers_explained": Coalesce(
-            Sum(f"{prefix}explained_count"), 0, output_field=IntegerField()
-        ),
+    size = F(f"{prefix}last") - F(f"{prefix}first") + 1
+    used, explained = F(f"{prefix}used_count"), F(f"{prefix}explained_count")
+
+    def total(expression, condition):
+        return Coalesce(Sum(expression, filter=condition), 0, output_field=IntegerField())
+
+    counted = years.accountable(prefix)
+    figures = {
+        "numbers_total": total(size, counted),
+        "numbers_used": total(used, counted),
+        "numbers_explained": total(explained, counted),
     }
+    if years.open_from is not None:
+        figures["numbers_available"] = total(size - used - explained, years.available(prefix))
+    return figures
 
 
 def with_ratio(figures):
@@ -79,37 +134,94 @@ def with_ratio(figures):
     figures["numbers_unaccounted"] = total - used - explained
     denominator = total - explained
     figures["entry_ratio"] = used / denominator if denominator else None
+    figures.setdefault("numbers_available", 0)
     return figures
 
 
-def _ledger(organizations, key="pk"):
-    rows = (
-        organizations.order_by()
-        .values(key)
-        .annotate(**_range_figures("number_ranges__"))
-        .values_list(key, "numbers_total", "numbers_used", "numbers_explained")
-    )
+def _ledger(organizations, key="pk", *, campaign=None, today=None):
+    aggregates = _range_figures(years_for(campaign, today), "number_ranges__")
+    rows = organizations.order_by().values(key).annotate(**aggregates).values_list(key, *aggregates)
     return {
         name: with_ratio(
-            {"numbers_total": int(t), "numbers_used": int(u), "numbers_explained": int(e)}
+            {field: int(value) for field, value in zip(aggregates, values, strict=True)}
         )
-        for name, t, u, e in rows
+        for name, *values in rows
     }
 
 
-def ledger_by_path(organizations):
+def ledger_by_path(organizations, *, campaign=None, today=None):
     """``{organisation path: figures}`` for a queryset of organisations, in one query."""
-    return _ledger(organizations, key="path")
+    return _ledger(organizations, key="path", campaign=campaign, today=today)
 
 
-def ledger_by_child(parent):
+def ledger_by_child(parent, *, campaign=None, today=None):
     """``{organisation id: figures}`` for every child of ``parent``, in one query."""
-    return _ledger(Organization.objects.children_of(parent))
+    return _ledger(Organization.objects.children_of(parent), campaign=campaign, today=today)
 
 
-def ledger_for(organization):
+def ledger_for(organization, *, campaign=None, today=None):
     """The figures of one organisation, in one query."""
-    return _ledger(Organization.objects.filter(pk=organization.pk))[organization.pk]
+    return _ledger(Organization.objects.filter(pk=organization.pk), campaign=campaign, today=today)[
+        organization.pk
+    ]
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One year of an organisation's ranges as the ledger page shows it."""
+
+    year: int
+    is_open: bool
+    total: int
+    used: int
+    explained: int
+
+    @property
+    def unused(self):
+        """Available numbers of an open year, unaccounted numbers of a closed one."""
+        return self.total - self.used - self.explained
+
+
+def ledger_years(organization, *, today=None):
+    """The organisation's ranges year by year, newest first, in one query."""
+    years = years_for(today=today)
+    rows = (
+        organization.number_ranges.order_by()
+        .annotate(number_year=F("first") / YEAR_DIVISOR)
+        .values("number_year")
+        .annotate(
+            total=Sum(F("last") - F("first") + 1),
+            used=Sum("used_count"),
+            explained=Sum("explained_count"),
+        )
+        .values_list("number_year", "total", "used", "explained")
+    )
+    return sorted(
+        (
+            YearFigures(
+                year=int(year),
+                is_open=years.is_open(int(year)),
+                total=int(total),
+                used=int(used),
+                explained=int(explained),
+            )
+            for year, total, used, explained in rows
+        ),
+        key=lambda row: -row.year,
+    )
+
+
+def figures_of_years(rows):
+    """The ledger figures (:data:`FIGURES`) of an organisation from its :func:`ledger_years`."""
+    closed = [row for row in rows if not row.is_open]
+    return with_ratio(
+        {
+            "numbers_total": sum(row.total for row in closed),
+            "numbers_used": sum(row.used for row in closed),
+            "numbers_explained": sum(row.explained for row in closed),
+            "numbers_available": sum(row.unused for row in rows if row.is_open),
+        }
+    )
 
 
 # --- spans of numbers without a whereabouts ----------------------------------------------------
@@ -182,13 +294,15 @@ def free_spans(first, last, *, limit, issued=False, handed_on_level=None):
 SPANS_SHOWN = 500
 
 
-def unaccounted_spans(organization, *, limit=SPANS_SHOWN):
-    """Spans of numbers in ``organization``'s ranges with no whereabouts, lowest first.
+def unaccounted_spans(organization, *, limit=SPANS_SHOWN, today=None):
+    """Spans of numbers in ``organization``'s closed ranges with no whereabouts, lowest first.
 
-    One query per range the organisation holds (a handful: one or two per year).
+    Ranges of a year that is not over are left out: their free numbers are available, not
+    unaccounted. One query per range the organisation holds (a handful: one or two per year).
     """
     spans = []
-    for number_range in organization.number_ranges.order_by("first"):
+    closed = years_for(today=today).accountable()
+    for number_range in organization.number_ranges.filter(closed).order_by("first"):
         if len(spans) >= limit:
             break
         spans.extend(free_spans(number_range.first, number_range.last, limit=limit - len(spans)))

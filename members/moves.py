@@ -146,6 +146,8 @@ def move_validate_new(*, move, user=None):
     """Check an unsaved move: the user's side, the fields and the one-pending-move rule."""
     if user is not None:
         _require(can_record_move(user, move.member))
+    # Counted by the organisation that developed the member, whoever built the move.
+    move.developing_organization_id = move.member.developing_organization_id
     move.full_clean()
 
 

@@ -78,7 +78,8 @@ def _breadcrumb(user, organization):
 
 @login_required
 def ledger_page(request):
-    """An organisation's ranges, its children's figures and its unaccounted spans."""
+    """An organisation's ranges, its figures year by year (available numbers of open years,
+    unaccounted numbers of closed ones), its children's figures and its unaccounted spans."""
     organization = _organization_param(request)
     access.require(request.user, access.Capability.VIEW_DASHBOARD, organization)
     by_child = ledger.ledger_by_child(organization)
@@ -88,10 +89,12 @@ def ledger_page(request):
     ]
     limit = ledger.SPANS_SHOWN
     spans = ledger.unaccounted_spans(organization, limit=limit + 1)
+    years = ledger.ledger_years(organization)
     context = {
         "organization": organization,
         "breadcrumb": _breadcrumb(request.user, organization),
-        "figures": _with_percent(ledger.ledger_for(organization)),
+        "figures": _with_percent(ledger.figures_of_years(years)),
+        "years": years,
         "ranges": organization.number_ranges.select_related("created_by").order_by("first"),
         "children": children,
         "spans": [(a, b, b - a + 1) for a, b in spans[:limit]],

@@ -21,25 +21,67 @@ class RankEntry:
     named: bool
 
 
+#: how a notice names the organisations it ranks when they are not the campaign's ranked level
+#: and are not all of one kind
+CHILDREN_NOUN = "下级团组织"
+
+
+@dataclass(frozen=True)
+class Level:
+    """What a ranking under ``root`` ranks: the organisations at ``depth`` below it, of ``kind``
+    (None: of any kind), as the notice names them (``noun``)."""
+
+    root: Organization
+    depth: int
+    kind: str | None
+    noun: str
+
+    @property
+    def scope(self):
+        """Where those named are lowest: 全省 under the province, else the organisation's name."""
+        return "全省" if self.root.is_root() else self.root.short_name
+
+    def organizations(self):
+        found = Organization.objects.filter(path__startswith=self.root.path, depth=self.depth)
+        return found.filter(kind=self.kind) if self.kind else found
+
+
 def ranked_depth(campaign, root):
-    """The shallowest depth at which the campaign's ranked kind occurs under ``root``."""
+    """The shallowest depth strictly below ``root`` at which the campaign's ranked kind occurs."""
     return (
-        Organization.objects.filter(path__startswith=root.path, kind=campaign.ranked_kind)
+        Organization.objects.filter(
+            path__startswith=root.path, depth__gt=root.depth, kind=campaign.ranked_kind
+        )
         .aggregate(depth=Min("depth"))
         .get("depth")
     )
 
 
-def ranking(campaign, root=None):
+def ranked_level(campaign, root):
+    """The campaign's ranked level under ``root`` or, when that level is not below ``root`` (a
+    city reading a campaign that ranks cities), ``root``'s children: an organisation is never
+    ranked against itself."""
+    depth = ranked_depth(campaign, root)
+    if depth is not None:
+        return Level(root=root, depth=depth, kind=campaign.ranked_kind, noun=campaign.ranked_noun)
+    kinds = set(Organization.objects.children_of(root).values_list("kind", flat=True))
+    noun = CHILDREN_NOUN
+    if len(kinds) == 1:
+        with translation.override("zh-hans"):
+            noun = str(Organization.Kind(kinds.pop()).label)
+    return Level(root=root, depth=root.depth + 1, kind=None, noun=noun)
+
+
+def ranking(campaign, root=None, level=None):
     """Organisations of the ranked level under ``root`` (default: the province), worst first."""
     root = root or Organization.objects.get_first_root_node()
-    depth = ranked_depth(campaign, root) if root else None
-    if depth is None or not campaign.metric:
+    if root is None or not campaign.metric:
         return []
-    values = compute_level(root, depth, campaign)
-    organizations = Organization.objects.filter(
-        path__startswith=root.path, depth=depth, kind=campaign.ranked_kind
-    )
+    level = level or ranked_level(campaign, root)
+    organizations = list(level.organizations())
+    if not organizations:
+        return []
+    values = compute_level(root, level.depth, campaign)
     worst_first = campaign.direction == Direction.ABOVE
 
     def order(org):
@@ -74,15 +116,20 @@ def chinese_date(day: date, year=None):
     return f"{day.month}月{day.day}日"
 
 
-def draft_notice(campaign, entries, as_of=None):
+def draft_notice(campaign, entries, as_of=None, level=None):
     """The paragraph naming the organisations on the wrong side of the threshold.
 
     Official document text: always Simplified Chinese, whatever the interface language, in the
     style of the 2019 notice ("截至5月22日，福州市、三明市……等3个设区市录入比例低于60%……").
+    ``level`` (:func:`ranked_level`) names what was ranked and where; by default the
+    campaign's level across the province. With nothing ranked there is no paragraph ("").
     """
+    if not entries:
+        return ""
     as_of = as_of or timezone.localdate()
     named = [entry for entry in entries if entry.named]
-    noun = campaign.ranked_noun
+    noun = level.noun if level else campaign.ranked_noun
+    scope = level.scope if level else "全省"
     threshold = percent(campaign.threshold)
     with translation.override("zh-hans"):
         label = str(figure(campaign.metric).label)
@@ -96,7 +143,7 @@ def draft_notice(campaign, entries, as_of=None):
     figures = "，".join(f"{entry.organization.short_name}{percent(entry.value)}" for entry in named)
     count = len(named)
     if below:
-        tail = f"处于全省最低，希望以上{count}个{noun}把握工作推进节奏，按时完成任务。"
+        tail = f"处于{scope}最低，希望以上{count}个{noun}把握工作推进节奏，按时完成任务。"
     else:
         tail = f"请以上{count}个{noun}于{chinese_date(campaign.deadline)}前做出详细情况说明。"
     return (

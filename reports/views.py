@@ -8,7 +8,7 @@ from branches.models import Role
 from members.models import Member
 from reports.dashboard import breadcrumb, build_dashboard
 from reports.models import Campaign
-from reports.ranking import draft_notice, ranking
+from reports.ranking import draft_notice, ranked_level, ranking
 from reports.snapshots import latest_snapshot
 
 
@@ -59,13 +59,17 @@ def branch_page(request, branch):
 
 @login_required
 def notice(request):
-    """The ranking of a campaign's level and the paragraph naming those below threshold."""
+    """The ranking below the organisation asked for (``?org=CODE``, default the user's own) and
+    the paragraph naming those on the wrong side of the threshold."""
     user = request.user
     access.require(user, access.Capability.VIEW_DASHBOARD)
     campaign = get_object_or_404(Campaign.objects.ranked(), slug=request.GET.get("campaign", ""))
-    root = access.scope_root(user) or access.home_organization(user)
+    root = access.requested_organization(
+        user, request.GET.get("org"), access.Capability.VIEW_DASHBOARD
+    )
     snapshot = latest_snapshot(campaign)
-    entries = ranking(campaign, root)
+    level = ranked_level(campaign, root)
+    entries = ranking(campaign, root, level=level)
     as_of = timezone.localdate()
     return render(
         request,
@@ -73,9 +77,10 @@ def notice(request):
         {
             "campaign": campaign,
             "root": root,
+            "level": level,
             "entries": entries,
             "snapshot": snapshot,
-            "text": draft_notice(campaign, entries, as_of=as_of),
+            "text": draft_notice(campaign, entries, as_of=as_of, level=level),
             "as_of": as_of,
             "campaigns": Campaign.objects.ranked().active(),
         },

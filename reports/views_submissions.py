@@ -19,6 +19,7 @@ from reports.submissions import (
     children_states,
     file_is_intact,
     may_follow,
+    parent_of,
     state_of,
     submission_accept,
     submission_create,
@@ -43,7 +44,13 @@ def submissions(request):
     if campaign is None and campaigns:
         campaign = campaigns[0]
     organization = access.requested_organization(user, request.GET.get("org"))
-    context = {"campaigns": campaigns, "campaign": campaign, "organization": organization}
+    context = {
+        "campaigns": campaigns,
+        "campaign": campaign,
+        "organization": organization,
+        # Nothing is above the top of the tree: it only receives, it submits to nobody.
+        "receives_only": parent_of(organization) is None,
+    }
     if campaign is not None:
         own = list(
             Submission.objects.filter(campaign=campaign, organization=organization)

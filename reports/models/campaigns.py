@@ -75,6 +75,21 @@ class Campaign(models.Model):
             "Comma-separated table kinds each committee submits stamped, e.g. roster,unused_numbers."
         ),
     )
+    numbers_from_year = models.PositiveSmallIntegerField(
+        _("numbers counted from the year"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the year new members are counted from (2017)."),
+    )
+    numbers_to_year = models.PositiveSmallIntegerField(
+        _("numbers counted up to the year"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: the campaign's year. The ranges of these years count in full in the "
+            "campaign's figures, even before their year is over; no other range counts."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -99,6 +114,12 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(direction__in=Direction.values), name="campaign_direction_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(numbers_from_year__isnull=True)
+                | Q(numbers_to_year__isnull=True)
+                | Q(numbers_from_year__lte=models.F("numbers_to_year")),
+                name="campaign_number_years_in_order",
+            ),
         ]
 
     def __str__(self):
@@ -108,6 +129,28 @@ class Campaign(models.Model):
         super().clean()
         if self.metric and self.threshold is None:
             raise ValidationError({"threshold": _("A ranked figure needs a threshold.")})
+        if self.year is not None:
+            first, last = self.number_years
+            if first > last:
+                raise ValidationError(
+                    {
+                        "numbers_from_year": _(
+                            "The first year of numbers counted comes after the last (%(last)s)."
+                        )
+                        % {"last": last}
+                    }
+                )
+
+    @property
+    def number_years(self):
+        """The years whose ranges the campaign's figures count, in full: ``(first, last)``.
+
+        By default from the year new members are counted from up to the campaign's own year:
+        the 2019 notice counts the numbers of 2017, 2018 and 2019, and no later range.
+        """
+        first = self.numbers_from_year or settings.YOUTHLEAGUE["NEW_MEMBER_SINCE"].year
+        last = self.numbers_to_year or self.year
+        return first, last
 
     @property
     def table_kinds(self):

@@ -457,3 +457,72 @@ def test_import_moves_command_is_all_or_nothing(tmp_path, school):
     good = sheet(tmp_path, [row(1, s[0], code=school.job.code)], name="good.xlsx")
     call_command("import_moves", str(good), stdout=io.StringIO())
     assert Move.objects.count() == 1
+
+
+# --- imported moves count in the move figures ---------------------------------------------------
+
+
+def _move_figures(organization):
+    from reports.metrics import figures_for
+
+    values = figures_for(organization)
+    return values["moved_pending"], values["moved_reported"]
+
+
+def _confirm_one_and_check(school, small_province):
+    """Three imported moves are pending where the members were developed; one confirmed by the
+    receiving side is reported."""
+    p = small_province
+    assert Move.objects.count() == 3
+    assert set(Move.objects.values_list("developing_organization", flat=True)) == {
+        school.graduating.pk
+    }
+    for organization in (p.province, p.city, p.county, school.school, school.graduating):
+        assert _move_figures(organization) == (3, 0)
+    assert _move_figures(p.other_city) == (0, 0)
+    first = Move.objects.order_by("pk").first()
+    moves.move_confirm_report(move=first, user=p.other_city_user)
+    for organization in (p.province, p.city, p.county, school.graduating):
+        assert _move_figures(organization) == (2, 1)
+
+
+def _graduates_sheet(tmp_path, school, name="moves.xlsx"):
+    return sheet(
+        tmp_path,
+        [row(i, m, code=school.job.code) for i, m in enumerate(school.students, start=1)],
+        name=name,
+    )
+
+
+def test_moves_imported_by_the_command_count_in_the_figures(tmp_path, school, small_province):
+    import io
+
+    from django.core.management import call_command
+
+    assert _move_figures(small_province.county) == (0, 0)
+    call_command("import_moves", str(_graduates_sheet(tmp_path, school)), stdout=io.StringIO())
+    _confirm_one_and_check(school, small_province)
+
+
+def test_moves_imported_on_the_class_page_count_in_the_figures(
+    client, tmp_path, school, small_province
+):
+    c = as_user(client, school.committee_user)
+    url = reverse("moves:class", args=[school.graduating.code])
+    with _graduates_sheet(tmp_path, school).open("rb") as handle:
+        checked = c.post(url, {"action": "upload", "file": handle})
+    c.post(url, {"action": "confirm", "token": checked.context["token"]})
+    _confirm_one_and_check(school, small_province)
+
+
+def test_moves_imported_from_the_moves_list_count_in_the_figures(
+    client, tmp_path, school, small_province
+):
+    c = as_user(client, school.committee_user)
+    url = reverse("admin:members_move_table_import")
+    with _graduates_sheet(tmp_path, school).open("rb") as handle:
+        checked = c.post(url, {"file": handle})
+    assert checked.context["outcome"].ok
+    done = c.post(url, {"confirm": "1", "token": checked.context["token"]})
+    assert done.status_code == HTTPStatus.FOUND
+    _confirm_one_and_check(school, small_province)

@@ -32,6 +32,7 @@ def test_figures_of_one_organisation(p):
         "numbers_explained": 5,
         "numbers_unaccounted": 5,
         "entry_ratio": 10 / 15,
+        "numbers_available": 0,
     }
     province_figures = ledger.ledger_for(p.province)
     assert province_figures["numbers_total"] == 300

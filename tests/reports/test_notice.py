@@ -91,3 +91,50 @@ def test_secretary_cannot_open_the_notice(client, scripted_province, campaign):
         client.get(reverse("reports:notice"), {"campaign": "grad"}).status_code
         == HTTPStatus.FORBIDDEN
     )
+
+
+def notice_page(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("reports:notice"), {"campaign": "grad", **params})
+
+
+def test_a_city_reading_the_notice_ranks_its_children_not_itself(
+    client, scripted_province, campaign
+):
+    """A campaign that ranks cities, read by a city: its own children are ranked, and the notice
+    says they are lowest in the city, not in the province."""
+    city_user = factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="c1")
+    campaign.threshold = Decimal("1")
+    campaign.save()
+    page = notice_page(client, city_user)
+    assert page.status_code == HTTPStatus.OK
+    entries = page.context["entries"]
+    assert [(e.organization.code, e.value, e.named) for e in entries] == [
+        ("S1", 0.5, True),
+        ("K1", None, False),
+    ]
+    text = page.context["text"]
+    assert text.startswith("截至") and text.endswith(
+        "，甲市一中等1个下级团组织毕业时间填写比例低于100%（甲市一中50%），"
+        "处于甲市最低，希望以上1个下级团组织把握工作推进节奏，按时完成任务。"
+    )
+    assert "全省" not in text and "甲市等" not in text
+    # The province asking about the same city sees the same ranking.
+    province_user = factories.user_with_role(scripted_province.root, Role.PROVINCE)
+    same = notice_page(client, province_user, org="C1")
+    assert [e.organization.code for e in same.context["entries"]] == ["S1", "K1"]
+
+
+def test_a_notice_with_nothing_below_says_so(client, scripted_province, campaign):
+    city_user = factories.user_with_role(scripted_province.c3, Role.COMMITTEE, username="c3")
+    page = notice_page(client, city_user)
+    assert page.status_code == HTTPStatus.OK
+    assert page.context["entries"] == [] and page.context["text"] == ""
+    html = page.content.decode()
+    assert 'id="nothing-to-rank"' in html and "处于全省最低" not in html
+
+
+def test_a_notice_outside_the_scope_is_not_found(client, scripted_province, campaign):
+    city_user = factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="c1")
+    assert notice_page(client, city_user, org="C2").status_code == HTTPStatus.NOT_FOUND
+    assert notice_page(client, city_user, org="P").status_code == HTTPStatus.NOT_FOUND

@@ -265,3 +265,20 @@ def test_the_admin_shows_why_a_preparation_failed(
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
     assert "磁盘已满" in body and "生成失败" in body
+
+
+def test_the_province_is_shown_as_the_receiving_level_only(client, setup):
+    """Nothing is above the province: its page neither says it has not submitted nor names a
+    deadline set from above; a city's page still does."""
+    campaign, p, users = setup
+    client.force_login(users["province"])
+    page = client.get(reverse("reports:submissions"), {"campaign": "summary"})
+    assert page.status_code == HTTPStatus.OK and page.context["receives_only"]
+    html = page.content.decode()
+    assert 'id="receiving-level"' in html and 'id="own-submission"' not in html
+    assert (
+        "上级规定的时间节点" not in html and "未上报" not in html.split('id="child-submissions"')[0]
+    )
+    client.force_login(users["c1"])
+    city = client.get(reverse("reports:submissions"), {"campaign": "summary"}).content.decode()
+    assert 'id="own-submission"' in city and "上级规定的时间节点" in city
