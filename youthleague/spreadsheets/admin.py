@@ -143,7 +143,7 @@ class TableImportAdminMixin:
 
     def _keep_error_report(self, request, token, outcome):
         """Write the rejected rows with their reasons; the uploader's session may fetch it."""
-        if not outcome.rejected:
+        if not outcome.rows:
             return None
         name = f"{token}-errors.xlsx"
         write_error_report(self.table_import, outcome, str(_pending_dir() / name))

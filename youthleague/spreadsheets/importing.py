@@ -44,8 +44,8 @@ class ImportOutcome:
     updated: int = 0
     errors: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
-    #: (row number, {column: value}) of every rejected row, for the error report
-    rejected: list = field(default_factory=list)
+    #: (row number, {column: value}) of every row of a file with rejected rows: the error report
+    rows: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -154,8 +154,8 @@ class TableImport:
             for message in _validation_messages(invalid.error, labels):
                 outcome.errors.append(RowError(excel_rows[invalid.number - 1], message))
         outcome.errors.sort(key=lambda e: e.row or 0)
-        rejected_rows = {e.row for e in outcome.errors if e.row is not None}
-        outcome.rejected = [(n, record) for n, record in table.rows if n in rejected_rows]
+        if outcome.errors:
+            outcome.rows = table.rows
         totals = result.totals
         outcome.created = totals.get("new", 0)
         outcome.updated = totals.get("update", 0)
@@ -163,8 +163,9 @@ class TableImport:
 
 
 def write_error_report(table_import, outcome, target):
-    """The rejected rows in the table's own columns plus 错误原因, ready to fix and upload
-    again (the import ignores the extra column)."""
+    """Every row of the file in the table's own columns plus 错误原因, which names what is
+    wrong with each rejected row: corrected, the file imports whole (the import ignores the
+    extra column, and an import is all or nothing, so the accepted rows must come along)."""
     reasons = {}
     for error in outcome.errors:
         if error.row is not None:
@@ -174,7 +175,7 @@ def write_error_report(table_import, outcome, target):
     with TableWriter(
         target, title=title, columns=[*columns, Column(ERROR_COLUMN, Kind.TEXT, 60)]
     ) as writer:
-        for number, record in outcome.rejected:
+        for number, record in outcome.rows:
             cells = [_as_cell(record.get(name, "")) for name in table_import.columns]
             writer.write_row([*cells, "；".join(reasons.get(number, []))])
     return target
