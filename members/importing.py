@@ -325,6 +325,7 @@ ROSTER_IMPORT = TableImport(
     required=roster.REQUIRED_ON_IMPORT,
     resource_class=MemberResource,
     aliases=roster.ALIASES,
+    person_column=roster.NAME,
     help_text=gettext_lazy(
         "One row per member. Organisations are referenced by their codes; a branch "
         "secretary may leave the codes out, and the members join their branch. 序号, 录入时间 "

@@ -1,6 +1,7 @@
 """Running the import commands in tests, and reading the rows they rejected."""
 
 import io
+import re
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,14 +17,26 @@ def run_import(command, path, *args):
     return 0, out.getvalue(), err.getvalue()
 
 
+_ROW_LINE = re.compile(r"^第(\d+)行(?:（(.*?)）)?：(.*)$")
+
+
 def rejected_lines(err):
-    """``{row number: [messages]}`` of the '第N行：' lines a command printed."""
+    """``{row number: [messages]}`` of the '第N行：' and '第N行（姓名）：' lines a command printed."""
     found = {}
     for line in err.splitlines():
-        if line.startswith("第") and "行：" in line:
-            number, message = line[1:].split("行：", 1)
-            found.setdefault(int(number), []).append(message)
+        match = _ROW_LINE.match(line)
+        if match:
+            found.setdefault(int(match.group(1)), []).append(match.group(3))
     return found
+
+
+def rejected_people(err):
+    """``{row number: name}`` of the rows a command named a person in."""
+    return {
+        int(m.group(1)): m.group(2)
+        for m in map(_ROW_LINE.match, err.splitlines())
+        if m and m.group(2)
+    }
 
 
 def rejected_rows(text):

@@ -9,7 +9,7 @@ import pytest
 from members import roster
 from members.importing import ROSTER_IMPORT
 from members.models import Member
-from tests.commands import run_import
+from tests.commands import rejected_lines, rejected_people, run_import
 from tests.members.conftest import BIRTH, roster_row, valid_id
 from tests.xlsx import write_csv, write_ods, write_xls, write_xlsx
 
@@ -129,3 +129,13 @@ def test_a_committee_must_name_the_organisations(small_province):
     assert not outcome.ok
     assert "现所在团支部代码不能为空" in " ".join(e.message for e in outcome.errors)
     assert not Member.objects.exists()
+
+
+def test_row_errors_name_the_row_the_column_and_the_person(tmp_path, small_province):
+    rows = three_rows(small_province.branch)
+    rows[1][roster.HEADER.index(roster.PHONE)] = "12345"
+    path = write_xlsx(tmp_path / "r.xlsx", roster.HEADER, rows)
+    code, _out, err = run_import("import_members", path)
+    assert code == 1
+    assert rejected_people(err) == {4: "团员2"}
+    assert rejected_lines(err)[4][0].startswith("联系电话：")

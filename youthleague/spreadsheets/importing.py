@@ -29,10 +29,17 @@ ERROR_COLUMN = "错误原因"
 class RowError:
     row: int | None  # the row number Excel shows; None for the file as a whole
     message: str
+    person: str = ""  # who the row is about (its 姓名), when the table names people
 
     def __str__(self):
         if self.row is None:
             return self.message
+        if self.person:
+            return _("Row %(row)d (%(person)s): %(message)s") % {
+                "row": self.row,
+                "person": self.person,
+                "message": self.message,
+            }
         return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
 
 
@@ -116,6 +123,8 @@ class TableImport:
     help_text: object = ""
     #: other names people and other systems give the columns: alias -> column
     aliases: dict = field(default_factory=dict)
+    #: the column naming the person a row is about (姓名), so that errors can name them too
+    person_column: str = ""
 
     def read(self, file):
         return read_table(file, self.columns, self.required, self.aliases)
@@ -142,17 +151,23 @@ class TableImport:
             rollback_on_validation_errors=True,
         )
         excel_rows = [row[0] for row in dataset]
+        people = {}
+        if self.person_column in self.columns:
+            people = {n: as_text(r.get(self.person_column)) for n, r in table.rows}
         labels = resource.column_labels
+
+        def row_error(number, message):
+            row = excel_rows[number - 1]
+            return RowError(row, message, people.get(row, ""))
+
         for error in result.base_errors:
             outcome.errors.append(RowError(None, _describe(error.error)))
         for error_row in result.error_rows:
             for error in error_row.errors:
-                outcome.errors.append(
-                    RowError(excel_rows[error_row.number - 1], _describe(error.error))
-                )
+                outcome.errors.append(row_error(error_row.number, _describe(error.error)))
         for invalid in result.invalid_rows:
             for message in _validation_messages(invalid.error, labels):
-                outcome.errors.append(RowError(excel_rows[invalid.number - 1], message))
+                outcome.errors.append(row_error(invalid.number, message))
         outcome.errors.sort(key=lambda e: e.row or 0)
         if outcome.errors:
             outcome.rows = table.rows
