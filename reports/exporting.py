@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from reports.models import Channel, ExportLog, Issuer
-from reports.stamping import CODE, Footer, Signer
+from reports.stamping import CODE, FOOTER_GAP, SEAL_PROPERTY, Footer, Signer, image_digest
 from youthleague.spreadsheets.writer import TableWriter
 
 logger = logging.getLogger(__name__)
@@ -77,27 +77,37 @@ def export_write(
     footer = code = None
     with TableWriter(target, title=title, columns=table.columns) as writer:
         if signer:
-            signer.add([title])
-            signer.add([column.name for column in table.columns])
+            signer.sheet(writer.sheet.name)
+            signer.row(1, [title])
+            signer.row(2, [column.name for column in table.columns])
         for values in table.rows(organization, user=user, **options):
             values = list(values)
-            writer.write_row(values)
             if signer:
-                signer.add(values)
+                signer.row(writer.next_row + 1, values)
+            writer.write_row(values)
             if on_progress and writer.rows_written % PROGRESS_EVERY == 0:
                 on_progress(writer.rows_written)
         if signer:
             footer = footer_for(organization)
-            code = signer.code(footer)
-            placed = writer.write_footer([*footer.lines(), (CODE, code)])
+            first = writer.next_row + FOOTER_GAP + 1  # as Excel numbers rows
+            for offset, line in enumerate(footer.lines()):
+                signer.row(first + offset, line)
+            signer.row(first + len(footer.lines()), [CODE])
             seal = seal_image(organization)
+            digests = [image_digest(seal)] if seal else []
+            code = signer.code(seal_digests=digests)
+            placed = writer.write_footer([*footer.lines(), (CODE, code)], gap=FOOTER_GAP)
             if seal:
                 # Like a paper seal, it sits over the issuer's name and the words 填报单位（盖章）.
                 writer.insert_image(
                     placed[0] - 1, 0, seal, scale=_seal_scale(seal), offset=(40, 0), name="seal.png"
                 )
+            properties = {SEAL_PROPERTY: digests[0]} if seal else {}
             writer.set_properties(
-                issuer=organization.name, issuer_code=organization.code, verification_code=code
+                issuer=organization.name,
+                issuer_code=organization.code,
+                verification_code=code,
+                **properties,
             )
         rows = writer.rows_written
     if log:
