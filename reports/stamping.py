@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.escape import unescape
 
@@ -90,6 +91,16 @@ def _record(*values):
     return (json.dumps(list(values), ensure_ascii=False) + "\n").encode()
 
 
+_LETTERS = []
+
+
+def _letter(index):
+    """The column letter of a 0-based column index (cached: the verifier asks for each cell)."""
+    while len(_LETTERS) <= index:
+        _LETTERS.append(get_column_letter(len(_LETTERS) + 1))
+    return _LETTERS[index]
+
+
 def image_digest(data):
     """The digest by which a seal image is signed."""
     return hashlib.sha256(data).hexdigest()
@@ -130,11 +141,15 @@ class Signer:
         self._digest.update(_record("sheet", name, state or "visible"))
 
     def row(self, number, values):
-        update = self._digest.update
-        for column, value in enumerate(values, start=1):
+        # One record per row; each cell as address, length and text, so no text can pose as
+        # another cell. The export feeds millions of rows through here: keep it lean.
+        parts = []
+        for column, value in enumerate(values):
             text = canonical(value)
             if text:
-                update(_record(f"{get_column_letter(column)}{number}", text))
+                parts.append(f"{_letter(column)}{number}:{len(text)}:{text}")
+        if parts:
+            self._digest.update(("\x1e".join(parts) + "\n").encode())
 
     def code(self, *, seal_digests=(), kid=None):
         """The code over everything fed so far and the digests of the workbook's images."""
@@ -184,7 +199,7 @@ def _where(sheet, row=None, column=None):
         return _("sheet “%(sheet)s”") % {"sheet": sheet}
     return _("sheet “%(sheet)s”, cell %(cell)s") % {
         "sheet": sheet,
-        "cell": f"{get_column_letter(column)}{row}",
+        "cell": f"{_letter(column - 1)}{row}",
     }
 
 
@@ -286,14 +301,35 @@ class _Layout:
         }
 
 
-def _image_digests(file):
-    """Digests of the images inside the workbook's package (a seal is one)."""
+# Parts of a workbook that show a reader something besides cells and the seal.
+FOREIGN_PARTS = (
+    ("xl/comments", gettext_noop("comments")),
+    ("xl/threadedComments/", gettext_noop("comments")),
+    ("xl/charts/", gettext_noop("a chart")),
+    ("xl/chartsheets/", gettext_noop("a chart")),
+    ("xl/embeddings/", gettext_noop("an embedded object")),
+    ("xl/activeX/", gettext_noop("an embedded object")),
+    ("xl/ctrlProps/", gettext_noop("an embedded object")),
+    ("xl/vbaProject", gettext_noop("macros")),
+)
+
+
+def _package(file):
+    """The digests of the workbook's images (a seal is one), and what else it holds that a
+    reader would see outside the cells: comments, charts, objects, text boxes."""
+    images, foreign = [], []
     with zipfile.ZipFile(file) as archive:
-        return [
-            image_digest(archive.read(name))
-            for name in archive.namelist()
-            if name.startswith("xl/media/")
-        ]
+        for name in archive.namelist():
+            if name.startswith("xl/media/"):
+                images.append(image_digest(archive.read(name)))
+            elif name.startswith("xl/drawings/") and name.endswith(".xml"):
+                if b"<a:t>" in archive.read(name) or b"<a:t " in archive.read(name):
+                    foreign.append((_("a text box"), name))
+            else:
+                foreign.extend(
+                    (_(what), name) for prefix, what in FOREIGN_PARTS if name.startswith(prefix)
+                )
+    return images, foreign
 
 
 def _rewind(file):
@@ -309,7 +345,7 @@ def verify_workbook(file):
     """
     try:
         _rewind(file)
-        images = _image_digests(file)
+        images, foreign = _package(file)
         _rewind(file)
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=False)
     except Exception:
@@ -354,6 +390,9 @@ def verify_workbook(file):
     if layout.problem:
         problems.insert(0, layout.problem)
     problems.extend(_seal_problems(images, props.get(SEAL_PROPERTY), layout.sheet))
+    problems.extend(
+        (_("%(what)s outside the cells") % {"what": what}, part) for what, part in foreign
+    )
     if problems:
         reason, where = problems[0]
         return Verdict(False, reason, where=where, **details)

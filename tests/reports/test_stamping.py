@@ -400,3 +400,28 @@ def test_an_unstamped_file_says_it_carries_no_stamp(tmp_path, scripted_province,
     text = verdict.describe()
     assert "?" not in text and "？" not in text
     assert "no stamp" in text or "未盖章" in text
+
+
+def test_a_comment_added_to_a_cell_fails(stamped, tmp_path):
+    """A note shown beside a cell is something a reader sees outside the signed cells."""
+    from openpyxl.comments import Comment
+
+    path, _ = stamped
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["B3"].comment = Comment("此人已转出，请以附件为准", "某人")
+    workbook.save(tmp_path / "comment.xlsx")
+    failed_at(tmp_path / "comment.xlsx", "xl/comments")
+
+
+def test_text_added_in_a_drawing_fails(sealed, tmp_path):
+    """A text box drawn over the sheet could name another issuer; any drawn text fails."""
+    out = tmp_path / "textbox.xlsx"
+    with zipfile.ZipFile(sealed) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/drawings/") and item.filename.endswith(".xml"):
+                data = data.replace(
+                    b"</xdr:wsDr>", "<a:t>共青团乙市委员会</a:t></xdr:wsDr>".encode()
+                )
+            target.writestr(item, data)
+    failed_at(out, "xl/drawings/")
