@@ -425,3 +425,31 @@ def test_text_added_in_a_drawing_fails(sealed, tmp_path):
                 )
             target.writestr(item, data)
     failed_at(out, "xl/drawings/")
+
+
+def test_verify_command_and_page_say_an_unstamped_file_carries_no_stamp(
+    client, tmp_path, scripted_province, people_table
+):
+    plain = tmp_path / "plain.xlsx"
+    export_write(table=people_table, organization=scripted_province.c1, target=plain)
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_report", str(plain), stdout=io.StringIO())
+    assert failure.value.returncode == 1
+    assert "未盖章" in str(failure.value) and "?" not in str(failure.value)
+    client.force_login(factories.user_with_role(scripted_province.c1, Role.COMMITTEE))
+    page = client.post(
+        reverse("reports:verify"), {"file": SimpleUploadedFile("p.xlsx", plain.read_bytes())}
+    )
+    body = page.content.decode()
+    assert "该文件未盖章" in body and "由?" not in body
+
+
+def test_an_empty_stamped_table_verifies(tmp_path, scripted_province, people_table):
+    """No rows: the gap follows the header directly, and the issuing block after it."""
+    path = tmp_path / "empty.xlsx"
+    result = export_write(
+        table=people_table, organization=scripted_province.c3, target=path, stamp=True
+    )
+    assert result.rows == 0
+    verdict = verify_workbook(path)
+    assert verdict.ok, verdict.describe()
