@@ -323,7 +323,8 @@ def _package(file):
             if name.startswith("xl/media/"):
                 images.append(image_digest(archive.read(name)))
             elif name.startswith("xl/drawings/") and name.endswith(".xml"):
-                if b"<a:t>" in archive.read(name) or b"<a:t " in archive.read(name):
+                drawing = archive.read(name)
+                if b"<a:t>" in drawing or b"<a:t " in drawing:
                     foreign.append((_("a text box"), name))
             else:
                 foreign.extend(
