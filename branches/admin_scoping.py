@@ -25,6 +25,11 @@ class ScopedAdminMixin:
     def scope_queryset(self, request, queryset):
         return access.scope_queryset(request.user, queryset, via=self.scope_via)
 
+    def export_organization(self, request):
+        """Files this admin hands out (templates, error reports) are logged against the user's
+        own organisation."""
+        return access.home_organization(request.user)
+
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))
 

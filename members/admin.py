@@ -1,12 +1,10 @@
 import dataclasses
-import tempfile
 from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,7 +20,7 @@ from members.validators import normalize_id_number
 from members.widgets import DevelopmentNumberWidget
 from youthleague.pagination import EstimatedCountPaginator
 from youthleague.spreadsheets.admin import TableImportAdminMixin
-from youthleague.spreadsheets.writer import TableWriter
+from youthleague.spreadsheets.exporting import export_response
 
 #: beyond this many branches the branch filter offers only the one chosen (by URL)
 BRANCH_FILTER_LIMIT = 50
@@ -329,16 +327,6 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
         )
         organization = access.organization_for(request.user, code)
         since = request.GET.get("since")
-        since = int(since) if since and since.isdigit() else None
-        queryset = roster.roster_queryset(organization, user=request.user, since=since)
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-        with TableWriter(
-            handle,
-            title=roster.roster_title(organization, since=since),
-            columns=roster.WRITER_COLUMNS,
-        ) as writer:
-            writer.write_rows(roster.roster_rows(queryset))
-        handle.seek(0)
-        return FileResponse(
-            handle, as_attachment=True, filename=f"{roster.TITLE}-{organization.code}.xlsx"
-        )
+        options = {"since": int(since)} if since and since.isdigit() else {}
+        # Logged, and prepared by the task worker with visible progress when it is large.
+        return export_response(request, kind="roster", organization=organization, options=options)

@@ -36,7 +36,7 @@ from branches.models import Organization
 from members import validators
 from members.models import IssuedNumber, Member, NumberRange, NumberStatus, UnusedNumber
 from members.models.numbers import YEAR_DIVISOR, format_number
-from youthleague.spreadsheets.writer import Column, Kind, TableWriter
+from youthleague.spreadsheets.writer import Column, Kind
 
 FIGURES = (
     "numbers_total",
@@ -484,10 +484,7 @@ LOOKUP_COLUMNS = (
 )
 
 
-def write_lookup(findings, target, *, title):
-    """The answer as an official-looking table (title row, header row, one row per line)."""
-    with TableWriter(target, title=title, columns=LOOKUP_COLUMNS) as writer:
-        writer.write_rows(
-            [f.line, f.text, str(f.kind_label), str(f.whereabouts_label), f.detail]
-            for f in findings
-        )
+def lookup_rows(findings):
+    """The answer as rows of :data:`LOOKUP_COLUMNS`, one per pasted line."""
+    for f in findings:
+        yield [f.line, f.text, str(f.kind_label), str(f.whereabouts_label), f.detail]

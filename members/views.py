@@ -1,13 +1,11 @@
 """Pages of the number ledger: the next free number, the ledger and the batch look-up."""
 
-import io
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +14,7 @@ from branches.models import Organization
 from members import ledger, numbering
 from members.forms_numbers import LookupForm
 from members.models import format_number
+from youthleague.spreadsheets.exporting import export_response
 
 
 @login_required
@@ -113,15 +112,11 @@ def lookup_page(request):
     if request.method == "POST" and form.is_valid():
         findings = ledger.look_up(form.cleaned_data["lines"], user=request.user)
         if "download" in request.POST:
-            buffer = io.BytesIO()
-            ledger.write_lookup(findings, buffer, title=_("Whereabouts of development numbers"))
-            buffer.seek(0)
-            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-            return FileResponse(
-                buffer,
-                as_attachment=True,
-                filename=f"lookup-{stamp}.xlsx",
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return export_response(
+                request,
+                kind="lookup",
+                organization=organization,
+                options={"lines": form.cleaned_data["lines"]},
             )
     counts = {}
     for finding in findings or []:

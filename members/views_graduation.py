@@ -5,23 +5,21 @@ spreadsheet (checked in a dry run first, then imported all or nothing). Every wr
 """
 
 import secrets
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import access
 from branches.models import Organization
 from members import moves
 from members.forms_moves import FillDateForm, GraduateMoveFormSet, GraduationRowFormSet, UploadForm
-from members.importing_moves import TEMPLATE_COLUMNS, class_import
+from members.importing_moves import class_import
 from members.models.moves import Reason
 from members.view_helpers import (
     add_service_errors,
@@ -29,11 +27,10 @@ from members.view_helpers import (
     posted,
     requested_organization,
 )
-from youthleague.spreadsheets.writer import TableWriter
+from youthleague.spreadsheets.exporting import export_response
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 GRADUATION_PAGE_LIMIT = 300
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "pending_move_imports"
 
 
@@ -258,32 +255,5 @@ def _create_from_formset(formset, to_move, user):
 @login_required
 def class_template(request, code):
     """The spreadsheet to fill for a class: one row per member without a pending move."""
-    user = request.user
     branch = _class_branch(request, code)
-    members = [
-        m for m in moves.class_members_with_moves(user=user, branch=branch) if not m.pending_move
-    ]
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    with TableWriter(
-        handle,
-        title=_("Destinations of the graduates of %(name)s") % {"name": branch.name},
-        columns=TEMPLATE_COLUMNS,
-    ) as writer:
-        for serial, member in enumerate(members, start=1):
-            writer.write_row(
-                [
-                    serial,
-                    member.name,
-                    member.id_number,
-                    "",
-                    branch.graduation_date,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
-    handle.seek(0)
-    name = f"moves-{branch.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return export_response(request, kind="class_template", organization=branch)

@@ -95,6 +95,9 @@ class EducationCountAdmin(TableImportAdminMixin, SimpleHistoryAdmin):
     def has_import_permission(self, request):
         return self._allowed(request)
 
+    def export_organization(self, request):
+        return access.home_organization(request.user)
+
     def table_import_view(self, request):
         # The ModelAdmin instance is shared by every request: the year goes on a copy.
         scoped = copy.copy(self)

@@ -8,3 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import admin_schools  # noqa: F401  (registers the school admins)
+        from reports.exporting import export_response
+        from youthleague.spreadsheets import exporting
+
+        # Every file download, in this app and in the apps below it, goes through this one.
+        exporting.install(export_response)

@@ -1,27 +1,17 @@
 """Downloads of official tables (stamped or not, in the background when large), and checking a
 stamped table someone sent you."""
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 
 from branches import access
-from reports.background import export_job_start
-from reports.exporting import export_write, runs_in_background
+from reports.exporting import StoredFile
 from reports.forms import VerifyForm
-from reports.models import Campaign, Channel, ExportJob, ExportLog
-from reports.spreadsheets.base import get_table, table_kinds
+from reports.models import Campaign, ExportJob
 from reports.stamping import verify_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _file_response(handle, name):
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+from youthleague.spreadsheets.exporting import export_response
+from youthleague.spreadsheets.tables import get_table, table_kinds
 
 
 @login_required
@@ -38,26 +28,13 @@ def download(request, kind):
     options = {name: request.GET[name] for name in table.options if request.GET.get(name)}
     if "campaign" in table.options:
         get_object_or_404(Campaign.objects.ranked(), slug=options.get("campaign", ""))
-    stamp = request.GET.get("stamp") == "1"
-    if stamp and access.home_organization(user) != organization:
-        raise Http404("Tables are stamped only as your own organisation.")
-    if runs_in_background(table, organization, user=user, **options):
-        job = export_job_start(
-            user=user, kind=kind, organization=organization, stamp=stamp, options=options
-        )
-        return redirect("reports:export_job", job.pk)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    export_write(
-        table=table,
+    return export_response(
+        request,
+        kind=kind,
         organization=organization,
-        target=handle,
-        user=user,
-        stamp=stamp,
-        channel=Channel.WEB,
-        **options,
+        options=options,
+        stamp=request.GET.get("stamp") == "1",
     )
-    name = f"{kind}-{organization.code}-{timezone.localdate():%Y%m%d}.xlsx"
-    return _file_response(handle, name)
 
 
 def _own_job(request, pk):
@@ -78,21 +55,12 @@ def export_job_download(request, pk):
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404("Not ready.")
-    ExportLog.objects.create(
-        user=request.user,
+    return export_response(
+        request,
         kind=job.kind,
         organization=job.organization,
-        organization_code=job.organization.code,
-        rows=job.rows_done,
-        stamped=job.stamp,
-        channel=Channel.WEB,
         options=job.options,
-    )
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.file.name.rsplit("/", 1)[-1],
-        content_type=XLSX,
+        stored=StoredFile(file=job.file, rows=job.rows_done, stamped=job.stamp),
     )
 
 

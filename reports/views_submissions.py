@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import access
+from reports.exporting import StoredFile
 from reports.forms import ReturnForm, SubmitForm
 from reports.models import Campaign, Submission, SubmissionFile, SubmissionStatus
 from reports.submissions import (
@@ -25,6 +26,7 @@ from reports.submissions import (
     submission_create,
     submission_return,
 )
+from youthleague.spreadsheets.exporting import export_response
 
 
 def _campaigns():
@@ -153,11 +155,17 @@ def return_submission(request, pk):
 @login_required
 def submission_file(request, pk):
     stored = get_object_or_404(
-        SubmissionFile.objects.select_related("submission__organization"), pk=pk
+        SubmissionFile.objects.select_related("submission__organization", "submission__campaign"),
+        pk=pk,
     )
     if not access.is_in_scope(request.user, stored.submission.organization):
         raise Http404("No such file.")
     if not file_is_intact(stored):
         raise Http404("The stored file no longer matches its digest.")
-    name = stored.file.name.rsplit("/", 1)[-1]
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=name)
+    return export_response(
+        request,
+        kind=stored.kind,
+        organization=stored.submission.organization,
+        options={"campaign": stored.submission.campaign.slug},
+        stored=StoredFile(file=stored.file, rows=stored.rows, stamped=True),
+    )

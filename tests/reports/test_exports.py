@@ -94,3 +94,72 @@ def test_export_log_is_for_provincial_staff(client, scripted_province):
     assert client.get(url).status_code == HTTPStatus.OK
     client.force_login(factories.user_with_role(scripted_province.c1, Role.COMMITTEE))
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_admin_roster_button_runs_in_the_background_when_large(
+    client, settings, scripted_province, django_capture_on_commit_callbacks
+):
+    """The admin's 导出新发展团员名册 is prepared by the task worker over the threshold."""
+    settings.BACKGROUND_EXPORT_ROWS = 0
+    user = factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="c1")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("admin:members_member_roster_export"), {"since": "2017"})
+    job = ExportJob.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == reverse("reports:export_job", args=[job.pk])
+    assert (job.kind, job.organization, job.options, job.status) == (
+        "roster",
+        scripted_province.c1,
+        {"since": 2017},
+        "done",
+    )
+    assert ExportLog.objects.get().channel == "task"
+
+
+def test_a_lookup_download_logs_how_many_lines_not_which(client, scripted_province):
+    """The log says what was asked without copying ID numbers into it."""
+    user = factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="c1")
+    client.force_login(user)
+    lines = "201900010001\n11010519491231002X\n201900010002"
+    response = client.post(reverse("members:lookup"), {"lines": lines, "download": "1"})
+    assert response.status_code == HTTPStatus.OK
+    log = ExportLog.objects.get()
+    assert (log.kind, log.rows, log.options, log.stamped) == ("lookup", 3, {"lines": 3}, False)
+    assert "11010519491231002X" not in str(log.options)
+
+
+def test_the_stamp_rule_is_kept_by_the_export_function(tmp_path, scripted_province, people_table):
+    """Stamp only as your own organisation, and only an official table, wherever it is asked."""
+    from reports.exporting import StampRefused, export_write
+    from youthleague.spreadsheets.tables import get_table
+
+    user = factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="c1")
+    with pytest.raises(StampRefused):
+        export_write(
+            table=people_table,
+            organization=scripted_province.k1,
+            target=tmp_path / "a.xlsx",
+            user=user,
+            stamp=True,
+        )
+    with pytest.raises(StampRefused):
+        export_write(
+            table=get_table("class_template"),
+            organization=scripted_province.cb1,
+            target=tmp_path / "b.xlsx",
+            user=None,
+            stamp=True,
+        )
+    assert not ExportLog.objects.exists()
+
+
+def test_the_export_door_refuses_to_work_without_the_log(monkeypatch, rf):
+    """Without the reports app installed, no file leaves unlogged: the door is shut."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from youthleague.spreadsheets import exporting
+
+    monkeypatch.setattr(exporting, "_export", None)
+    with pytest.raises(ImproperlyConfigured):
+        exporting.export_response(rf.get("/"), kind="roster", organization=None)

@@ -6,20 +6,20 @@ the two steps in a private folder under a random name that only the uploader's s
 """
 
 import secrets
-import tempfile
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from youthleague.spreadsheets.importing import write_error_report, write_template
+from youthleague.spreadsheets.exporting import StoredFile, export_response
+from youthleague.spreadsheets.importing import write_error_report
 
 SESSION_KEY = "pending_imports"
 
@@ -145,32 +145,36 @@ class TableImportAdminMixin:
         """Write the rejected rows with their reasons; the uploader's session may fetch it."""
         if not outcome.rows:
             return None
-        name = f"{token}-errors.xlsx"
+        name = f"{self.table_import.name}-errors-{token[:8]}.xlsx"
         write_error_report(self.table_import, outcome, str(_pending_dir() / name))
         reports = request.session.get(ERROR_REPORTS_KEY, {})
-        reports[token] = name
+        reports[token] = (name, len(outcome.rows))
         request.session[ERROR_REPORTS_KEY] = reports
         return token
+
+    def export_organization(self, request):
+        """The organisation a file this page hands out is logged against (the user's own)."""
+        raise NotImplementedError("the admin must say which organisation its files belong to")
 
     def table_error_report_view(self, request, token):
         if self.table_import is None or not self.has_import_permission(request):
             raise PermissionDenied
-        name = request.session.get(ERROR_REPORTS_KEY, {}).get(token)
-        path_ = _pending_dir() / name if name and token.isalnum() else None
-        if path_ is None or not path_.exists():
+        name, rows = request.session.get(ERROR_REPORTS_KEY, {}).get(token, (None, 0))
+        report = _pending_dir() / name if name and token.isalnum() else None
+        if report is None or not report.exists():
             raise Http404
-        return FileResponse(
-            path_.open("rb"),
-            as_attachment=True,
-            filename=f"{self.table_import.name}-errors.xlsx",
+        return export_response(
+            request,
+            kind=self.table_import.error_report_kind,
+            organization=self.export_organization(request),
+            stored=StoredFile(file=report, rows=rows),
         )
 
     def table_template_view(self, request):
         if self.table_import is None or not self.has_import_permission(request):
             raise PermissionDenied
-        handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-        write_template(self.table_import, handle)
-        handle.seek(0)
-        return FileResponse(
-            handle, as_attachment=True, filename=f"{self.table_import.name}-template.xlsx"
+        return export_response(
+            request,
+            kind=self.table_import.template_kind,
+            organization=self.export_organization(request),
         )

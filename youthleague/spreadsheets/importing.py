@@ -13,10 +13,12 @@ from datetime import date
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from youthleague.spreadsheets.reader import ROW_NUMBER, SpreadsheetError, as_text, read_table
+from youthleague.spreadsheets.tables import OfficialTable, register
 from youthleague.spreadsheets.writer import Column, Kind, TableWriter
 
 logger = logging.getLogger(__name__)
@@ -126,6 +128,31 @@ class TableImport:
     #: the column naming the person a row is about (姓名), so that errors can name them too
     person_column: str = ""
 
+    def __post_init__(self):
+        register(
+            OfficialTable(
+                kind=self.template_kind,
+                title=lambda organization, **options: str(self.title),
+                columns=tuple(Column(name, Kind.TEXT, 16) for name in self.columns),
+                rows=lambda organization, user=None: iter(()),
+                count=lambda organization, user=None: 0,
+                label=_template_label(self.title),
+                public=False,
+                stampable=False,
+                filename=lambda organization, **options: f"{self.name}-template",
+            )
+        )
+
+    @property
+    def template_kind(self):
+        """The export log's name for this table's empty template."""
+        return f"{self.name}_template"
+
+    @property
+    def error_report_kind(self):
+        """The export log's name for an error report of this table."""
+        return f"{self.name}_errors"
+
     def read(self, file):
         return read_table(file, self.columns, self.required, self.aliases)
 
@@ -196,12 +223,8 @@ def write_error_report(table_import, outcome, target):
     return target
 
 
-def write_template(table_import, target):
-    """An empty table to fill in: its title row and its header row."""
-    columns = [Column(name, Kind.TEXT, 16) for name in table_import.columns]
-    with TableWriter(target, title=str(table_import.title), columns=columns):
-        pass
-    return target
+def _template_label(title):
+    return format_lazy("{}{}", gettext_lazy("Empty template: "), title)
 
 
 def _as_cell(value):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from branches import access
 from branches.models import Organization
-from reports.exporting import export_write
+from reports.exporting import StampRefused, export_write
 from reports.models import Channel
 from reports.spreadsheets.base import get_table, table_kinds
 from youthleague.spreadsheets.commands import user_from_option
@@ -40,19 +40,20 @@ class Command(BaseCommand):
             raise CommandError(
                 _("No organisation with code %(code)s.") % {"code": options["org"]}
             ) from None
-        if options["stamp"] and user is not None and access.home_organization(user) != organization:
-            raise CommandError(_("A table can only be stamped as your own organisation."))
         table = get_table(options["kind"])
         extra = {name: options[name] for name in table.options if options.get(name) is not None}
-        result = export_write(
-            table=table,
-            organization=organization,
-            target=options["out"],
-            user=user,
-            stamp=options["stamp"],
-            channel=Channel.COMMAND,
-            **extra,
-        )
+        try:
+            result = export_write(
+                table=table,
+                organization=organization,
+                target=options["out"],
+                user=user,
+                stamp=options["stamp"],
+                channel=Channel.COMMAND,
+                **extra,
+            )
+        except StampRefused as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 _("Wrote %(rows)d rows to %(path)s.")
