@@ -100,6 +100,15 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
                     except ValidationError as exc:
                         for message in exc.messages:
                             self.add_error("parent_code", message)
+                if "school_code" not in self.errors:
+                    try:
+                        services.organization_check_school_code(
+                            organization=self.instance,
+                            user=user,
+                            school_code=cleaned.get("school_code"),
+                        )
+                    except ValidationError as exc:
+                        self.add_error(None, exc)
                 return cleaned
 
         return ScopedForm

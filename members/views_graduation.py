@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from branches import access
 from branches.models import Organization
-from members import moves
+from members import moves, privacy
 from members.forms_moves import FillDateForm, GraduateMoveFormSet, GraduationRowFormSet, UploadForm
 from members.importing_moves import TEMPLATE_COLUMNS, class_import
 from members.models.moves import Reason
@@ -274,7 +274,8 @@ def class_template(request, code):
                 [
                     serial,
                     member.name,
-                    member.id_number,
+                    # The same rule as the class page: whole numbers only for those who edit.
+                    privacy.id_number_for(user, member),
                     "",
                     branch.graduation_date,
                     "",

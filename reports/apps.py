@@ -7,4 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from branches.services import register_school_code_places
         from reports import admin_schools  # noqa: F401  (registers the school admins)
+        from reports.schools.lines import education_places
+
+        # Only provincial staff move an education row out of another city's reconciliation.
+        register_school_code_places(education_places)

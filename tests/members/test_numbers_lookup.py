@@ -27,7 +27,7 @@ def test_each_whereabouts_for_a_city(p):
     IssuedNumberFactory(number_range=p.ranges["K1"], number=n2019(10026), organization=p.b2)
     lines = [
         "201900010001",  # used, in scope
-        "201900010101",  # used, in another city
+        "201900010101",  # used in another city's range: outside, whether used or not
         "201900010012",  # registered voided
         "201900010026",  # issued, not entered
         "201900010030",  # unaccounted
@@ -39,7 +39,7 @@ def test_each_whereabouts_for_a_city(p):
     found = whereabouts(p, p.c1_user, lines)
     assert [w for w, _d in found] == [
         "used",
-        "used",
+        "outside",
         "registered",
         "issued",
         "unaccounted",
@@ -49,7 +49,7 @@ def test_each_whereabouts_for_a_city(p):
         "malformed",
     ]
     assert found[0][1] == "甲县第一团支部（B1）"
-    assert found[1][1] == "不在您的管理范围内"
+    assert found[1][1] == ""
     assert found[2][1] == "作废"
     assert found[3][1] == "甲县第二团支部"
     assert found[5][1] == ""
@@ -71,6 +71,7 @@ def test_full_width_digits_and_spaces_are_read(p):
 
 
 def test_id_numbers(p):
+    """An ID number outside the committee's scope reads the same whether it exists or not."""
     member = Member.objects.get(development_number=n2019(10001))
     foreign = Member.objects.get(development_number=n2019(10101))
     unknown = fake_id_number(member.birth_date, member.gender, region="110101", serial=3)
@@ -79,9 +80,12 @@ def test_id_numbers(p):
         p, p.c1_user, [member.id_number.lower(), foreign.id_number, unknown, broken]
     )
     assert found[0] == ("used", "甲县第一团支部（B1） 201900010001")
-    assert found[1] == ("used", "不在您的管理范围内")
-    assert found[2] == ("not_found", "")
+    assert found[1] == ("out_of_scope", "")
+    assert found[2] == ("out_of_scope", "")
     assert found[3][0] == "malformed" and "校验位" in found[3][1]
+    # The province sees everything: an absent number is simply not in the system.
+    found = whereabouts(p, p.province_user, [foreign.id_number, unknown])
+    assert found == [("used", "乙市第一团支部（B4） 201900010101"), ("not_found", "")]
 
 
 def test_lookup_queries_are_bounded_by_chunks(p, django_assert_max_num_queries):
