@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from members import ledger
 from members.demo import fake_id_number
-from members.models import Member
-from tests.factories import IssuedNumberFactory, n2019, numbered_province
+from members.models import LookupLog, Member
+from tests.factories import IssuedNumberFactory, n2019, new_member, numbered_province
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,58 @@ def test_page_is_for_committees_and_the_province(client, p):
     assert client.get(reverse("members:lookup")).status_code == HTTPStatus.FORBIDDEN
     client.force_login(p.k1_user)
     assert client.get(reverse("members:lookup")).status_code == HTTPStatus.OK
+
+
+# --- scope and log -----------------------------------------------------------------------------
+
+
+def test_own_range_numbers_used_outside_the_scope_are_told(p):
+    """A number of the city's own range used by a member elsewhere is "used" (the ledger needs
+    it), without saying where; a number of another city's range is "outside" whether used or
+    not."""
+    stray = new_member(p.b4, n2019(10060))
+    assert stray.branch == p.b4
+    found = whereabouts(p, p.c1_user, ["201900010060", "201900010101", "201900010149"])
+    assert found == [
+        ("used", "不在您的管理范围内"),
+        ("outside", ""),
+        ("outside", ""),
+    ]
+
+
+def test_an_out_of_scope_id_number_reads_the_same_on_the_page(client, p):
+    foreign = Member.objects.get(development_number=n2019(10101))
+    unknown = fake_id_number(foreign.birth_date, foreign.gender, region="110101", serial=7)
+    response = post(client, p.c1_user, f"{foreign.id_number}\n{unknown}")
+    html = response.content.decode()
+    assert [f.whereabouts for f in response.context["findings"]] == ["out_of_scope"] * 2
+    assert html.count("不在您的管理范围内") >= 2
+    assert "乙市第一团支部" not in html
+
+
+def test_every_look_up_is_logged(client, p):
+    """Who, when, how many lines of each kind, from which scope, and whether downloaded."""
+    member = Member.objects.get(development_number=n2019(10001))
+    post(client, p.c1_user, f"201900010001\n{member.id_number}\nxyz")
+    post(client, p.province_user, "201900010001", download="1")
+    first, second = LookupLog.objects.order_by("at", "pk")
+    assert (first.user, first.username, first.scope_code) == (p.c1_user, "c1", "C1")
+    assert (first.lines, first.numbers, first.id_numbers, first.downloaded) == (3, 1, 1, False)
+    assert first.at is not None
+    assert (second.user, second.scope_code, second.lines, second.downloaded) == (
+        p.province_user,
+        "",
+        1,
+        True,
+    )
+
+
+def test_the_look_up_log_is_read_by_provincial_staff(client, p):
+    ledger.look_up(["201900010001"], user=p.c1_user)
+    url = reverse("admin:members_lookuplog_changelist")
+    client.force_login(p.c1_user)
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(p.province_user)
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert "c1" in response.content.decode()
