@@ -23,6 +23,16 @@ def register_school_code_places(finder):
         _school_code_places.append(finder)
 
 
+def school_code_attributable(*, user, code):
+    """Whether ``user`` may tie school ``code`` to an organisation or untie it (delete included):
+    every place where the code's records are counted is one the user may attribute."""
+    return all(
+        access.can_attribute_school(user, place)
+        for finder in _school_code_places
+        for place in finder(code)
+    )
+
+
 def organization_check_school_code(*, organization, user=None, school_code=None):
     """Raise ValidationError unless ``user`` may give ``organization`` its school code.
 
@@ -44,19 +54,18 @@ def organization_check_school_code(*, organization, user=None, school_code=None)
         )
     if new == old:
         return
-    for code in {new, old} - {""}:
-        for finder in _school_code_places:
-            if not all(access.can_attribute_school(user, place) for place in finder(code)):
-                raise ValidationError(
-                    {
-                        "school_code": _(
-                            "The school code %(code)s belongs to a school of the education "
-                            "department's figures outside your scope; only the provincial "
-                            "committee may attribute it."
-                        )
-                        % {"code": code}
-                    }
-                )
+    for code in sorted({new, old} - {""}):
+        if not school_code_attributable(user=user, code=code):
+            raise ValidationError(
+                {
+                    "school_code": _(
+                        "The school code %(code)s belongs to a school of the education "
+                        "department's figures outside your scope; only the provincial "
+                        "committee may attribute it."
+                    )
+                    % {"code": code}
+                }
+            )
 
 
 def _fresh(organization):

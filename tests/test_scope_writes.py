@@ -250,6 +250,27 @@ def test_a_committee_cannot_release_another_citys_school(client, small_province,
     assert Organization.objects.get(pk=school.pk).school_code == OTHER_CITY_SCHOOL
 
 
+def test_a_committee_cannot_delete_another_citys_school(client, small_province, education):
+    """Deleting the school would drop its row into 乙市's blanks: refused; the province may."""
+    p = small_province
+    school = factories.committee(
+        p.county,
+        kind=Organization.Kind.GRASSROOTS,
+        code="C1-S",
+        name="甲县民办学校团委",
+        sector=Organization.Sector.SCHOOL,
+        school_code=OTHER_CITY_SCHOOL,
+        ownership=Organization.Ownership.PRIVATE,
+    )
+    url = reverse("admin:branches_organization_delete", args=[school.pk])
+    response = as_user(client, p.county_user).post(url, {"post": "yes"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Organization.objects.filter(pk=school.pk).exists()
+    response = as_user(client, p.province_user).post(url, {"post": "yes"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Organization.objects.filter(pk=school.pk).exists()
+
+
 def test_the_organisation_import_refuses_another_citys_school(tmp_path, small_province, education):
     """The import names the row and writes nothing, the good row included."""
     rows = [
