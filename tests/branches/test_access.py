@@ -1,4 +1,4 @@
-"""branches.access.requested_organization: the organisation a page's ``?org=`` asks for."""
+"""branches.access: the page's organisation, report-ins, school codes and who reads full ID numbers."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
