@@ -232,3 +232,57 @@ def grantable_roles(user, organization):
     if organization.pk != root.pk:
         roles.append(Role.COMMITTEE)
     return roles
+
+
+# --- writes across a scope ----------------------------------------------------------------------
+
+
+def can_move_member(user, *, held_in, developed_by, into, holder_consented):
+    """Whether ``user`` may change a member's branch from ``held_in`` to ``into`` (a report-in).
+
+    Only the receiving side does: ``into`` lies in the user's scope and the role follows moves.
+    A developing committee records where its members went, but never takes into its own scope
+    a member held by another committee: when the user's scope holds ``developed_by`` and not
+    ``held_in``, the holder must have recorded the move itself (``holder_consented``).
+    """
+    if not can(user, Capability.FOLLOW_MOVES, into):
+        return False
+    if is_in_scope(user, held_in) or holder_consented:
+        return True
+    return not is_in_scope(user, developed_by)
+
+
+def can_attribute_school(user, place):
+    """Whether ``user`` may tie a school code counted at ``place`` to an organisation, or untie it.
+
+    ``place`` is where the education department's row of that school is counted: the city it
+    names (the root when it names none). Provincial staff re-attribute anything; a committee
+    only rows of its own subtree or of the city (never the province) that holds its subtree,
+    so that no row leaves another city's reconciliation.
+    """
+    role = role_of(user)
+    if role == Role.PROVINCE:
+        return True
+    if role is None or place is None or not can(user, Capability.MANAGE_ORGANIZATIONS):
+        return False
+    if is_in_scope(user, place):
+        return True
+    return place.depth > 1 and access_of(user).organization.path.startswith(place.path)
+
+
+# --- ID numbers ---------------------------------------------------------------------------------
+
+
+def sees_full_id_numbers(user, organization):
+    """Whether ``user`` reads whole ID numbers and birth dates of the members of branch
+    ``organization``: only those who edit those records (the branch's secretary, provincial
+    staff). Everyone else reads the first six and last four characters and the age in years."""
+    return can(user, Capability.ENTER_MEMBERS, organization)
+
+
+def full_id_q(user, via="branch__"):
+    """The queryset form of :func:`sees_full_id_numbers`: rows whose branch (through ``via``) the
+    user edits, so that searching by the start of an ID number is kept to those rows."""
+    if not can(user, Capability.ENTER_MEMBERS):
+        return Q(pk__in=[])
+    return in_scope_q(user, via)

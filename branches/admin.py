@@ -100,6 +100,15 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
                     except ValidationError as exc:
                         for message in exc.messages:
                             self.add_error("parent_code", message)
+                if "school_code" not in self.errors:
+                    try:
+                        services.organization_check_school_code(
+                            organization=self.instance,
+                            user=user,
+                            school_code=cleaned.get("school_code"),
+                        )
+                    except ValidationError as exc:
+                        self.add_error(None, exc)
                 return cleaned
 
         return ScopedForm
@@ -116,8 +125,16 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
     def has_delete_permission(self, request, obj=None):
         if obj is None:
             return access.can(request.user, self.manage_capability)
-        # Deleting a node would delete its whole subtree: only leaves go, one at a time.
-        return obj.numchild == 0 and access.can_delete_organization(request.user, obj)
+        # Deleting a node would delete its whole subtree: only leaves go, one at a time. A
+        # school whose education row is counted elsewhere would fall into that reconciliation.
+        return (
+            obj.numchild == 0
+            and access.can_delete_organization(request.user, obj)
+            and (
+                not obj.school_code
+                or services.school_code_attributable(user=request.user, code=obj.school_code)
+            )
+        )
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -191,6 +191,11 @@ class OrganizationResource(TableResourceMixin, resources.ModelResource):
                 )
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
+        if "school_code" not in errors:
+            try:
+                services.organization_check_school_code(organization=instance, user=self.user)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
         try:
             instance.full_clean(exclude=[*services.TREE_FIELDS, *errors])
         except ValidationError as exc:

@@ -11,6 +11,62 @@ from branches.signals import organization_moved
 
 TREE_FIELDS = ("path", "depth", "numchild")
 
+#: Callables ``finder(code) -> organisations`` naming where the records that a school code ties
+#: to an organisation are counted (the education department's rows live in ``reports``, which
+#: this app may not import: it registers its finder at start-up).
+_school_code_places = []
+
+
+def register_school_code_places(finder):
+    """Add ``finder`` to the checks of :func:`organization_check_school_code`."""
+    if finder not in _school_code_places:
+        _school_code_places.append(finder)
+
+
+def school_code_attributable(*, user, code):
+    """Whether ``user`` may tie school ``code`` to an organisation or untie it (delete included):
+    every place where the code's records are counted is one the user may attribute."""
+    return all(
+        access.can_attribute_school(user, place)
+        for finder in _school_code_places
+        for place in finder(code)
+    )
+
+
+def organization_check_school_code(*, organization, user=None, school_code=None):
+    """Raise ValidationError unless ``user`` may give ``organization`` its school code.
+
+    Setting, changing or clearing a code moves the education department's rows of the old and
+    the new code: each must be counted at a place the user may attribute
+    (:func:`branches.access.can_attribute_school`); only provincial staff re-attribute others.
+    ``school_code`` is the new code when not yet set on ``organization`` (a form's clean).
+    """
+    if user is None:
+        return
+    new = (organization.school_code if school_code is None else school_code) or ""
+    old = ""
+    if not organization._state.adding:
+        old = (
+            Organization.objects.filter(pk=organization.pk)
+            .values_list("school_code", flat=True)
+            .first()
+            or ""
+        )
+    if new == old:
+        return
+    for code in sorted({new, old} - {""}):
+        if not school_code_attributable(user=user, code=code):
+            raise ValidationError(
+                {
+                    "school_code": _(
+                        "The school code %(code)s belongs to a school of the education "
+                        "department's figures outside your scope; only the provincial "
+                        "committee may attribute it."
+                    )
+                    % {"code": code}
+                }
+            )
+
 
 def _fresh(organization):
     # treebeard computes child paths from the parent's stored numchild: never trust a stale copy.
@@ -27,6 +83,7 @@ def organization_save(*, organization, parent, user=None):
     organization.full_clean(exclude=TREE_FIELDS)
     adding = organization._state.adding
     organization_check_placement(organization=organization, parent=parent, user=user)
+    organization_check_school_code(organization=organization, user=user)
     with transaction.atomic():
         if adding:
             if parent is None:

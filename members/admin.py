@@ -12,7 +12,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from branches import access
 from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter
-from members import id_numbers, roster, services
+from members import id_numbers, privacy, roster, services
 from members.forms import MEMBER_FORM_FIELDS, MemberForm
 from members.importing import ROSTER_IMPORT
 from members.models import BRANCH_KINDS, Member
@@ -94,17 +94,22 @@ class EntryFilter(admin.SimpleListFilter):
 
 
 class MaskingContextHelper(HistoricalRecordContextHelper):
-    """History deltas that show ID numbers masked, for readers who do not edit the record."""
+    """History deltas that show ID numbers masked and ages for birth dates, for readers who do
+    not edit the record (:mod:`members.privacy`)."""
 
     def format_delta_change(self, change):
         formatted = super().format_delta_change(change)
-        if change.field != "id_number":
-            return formatted
-        return dataclasses.replace(
-            formatted,
-            old=Member(id_number=change.old or "").masked_id_number,
-            new=Member(id_number=change.new or "").masked_id_number,
-        )
+        if change.field == "id_number":
+            return dataclasses.replace(
+                formatted,
+                old=privacy.mask_id_number(change.old),
+                new=privacy.mask_id_number(change.new),
+            )
+        if change.field == "birth_date":
+            return dataclasses.replace(
+                formatted, old=privacy.age_text(change.old), new=privacy.age_text(change.new)
+            )
+        return formatted
 
 
 @admin.register(Member)
@@ -130,8 +135,8 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     list_filter = [BranchFilter, UnderFilter, JoinYearFilter, "identity", EntryFilter]
     search_fields = ["name", "id_number", "development_number", "name_initials"]
     search_help_text = _(
-        "The start of a name (张晓 finds 张晓明), pinyin initials (zxm), an ID number or its first "
-        "digits, or a 12-digit development number."
+        "The start of a name (张晓 finds 张晓明), pinyin initials (zxm), a whole ID number (its "
+        "first digits among the members you enter), or a 12-digit development number."
     )
     list_per_page = 50
     show_full_result_count = False
@@ -175,12 +180,13 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     # --- the form -------------------------------------------------------------------------------
 
     def _masks(self, request, obj):
-        return obj is not None and not self.has_change_permission(request, obj)
+        return obj is not None and not privacy.sees_full(request.user, obj)
 
     def get_fields(self, request, obj=None):
         fields = list(MEMBER_FORM_FIELDS)
         if self._masks(request, obj):
             fields[fields.index("id_number")] = "id_number_masked"
+            fields[fields.index("birth_date")] = "age_shown"
         if obj is not None:
             fields += ["entered_at", "entry_deadline", "entered_late"]
         return fields
@@ -190,7 +196,7 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             return []
         readonly = ["entered_at", "entry_deadline", "entered_late"]
         if self._masks(request, obj):
-            readonly.append("id_number_masked")
+            readonly += ["id_number_masked", "age_shown"]
         return readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -237,9 +243,9 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             and compact[:-1].isdigit()
             and (compact[-1].isdigit() or compact[-1] == "X")
         ):
-            if len(compact) == 18:
-                return queryset.filter(id_number=compact), False
-            return queryset.filter(id_number__startswith=compact), False
+            # The start of an ID number only among the records the user edits: elsewhere a
+            # prefix search would spell out a masked number digit by digit.
+            return queryset.filter(privacy.id_number_search_q(request.user, compact)), False
         if term.isascii() and term.isalpha():
             return queryset.filter(name_initials__startswith=term.lower()), False
         return queryset.filter(name__startswith=term), False
@@ -251,16 +257,21 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             member.editable = access.can(
                 request.user, access.Capability.ENTER_MEMBERS, member.branch
             )
+            member.id_number_display = privacy.id_number_for(request.user, member)
         changelist.result_list = rows
         return changelist
 
     @admin.display(description=Member._meta.get_field("id_number").verbose_name)
     def id_number_shown(self, obj):
-        return obj.id_number if getattr(obj, "editable", False) else obj.masked_id_number
+        return getattr(obj, "id_number_display", None) or obj.masked_id_number
 
     @admin.display(description=Member._meta.get_field("id_number").verbose_name)
     def id_number_masked(self, obj):
         return obj.masked_id_number
+
+    @admin.display(description=_("age"))
+    def age_shown(self, obj):
+        return privacy.age_text(obj.birth_date)
 
     @admin.display(
         description=Member._meta.get_field("development_number").verbose_name,

@@ -33,6 +33,7 @@ class MembersConfig(AppConfig):
         organization_moved.connect(tallies.ranges_follow_move, dispatch_uid="ranges_follow_move")
         # The number admins live in their own module beside the member admin.
         from members import (
+            admin_lookups,  # noqa: F401
             admin_moves,  # noqa: F401  (registers the moves admin)
             admin_numbers,  # noqa: F401
         )

@@ -7,7 +7,7 @@ logged, and prepared by the task worker when large.
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members import ledger, moves
+from members import ledger, moves, privacy
 from members.importing_moves import TEMPLATE_COLUMNS
 from youthleague.spreadsheets.tables import OfficialTable, register
 
@@ -43,12 +43,13 @@ def _class_members(branch, user):
 
 
 def _class_rows(branch, user=None):
-    """One row per member of the class without a pending move, to fill in and import."""
+    """One row per member of the class without a pending move, to fill in and import; ID
+    numbers follow the class page's rule (whole only for those who edit the record)."""
     for serial, member in enumerate(_class_members(branch, user), start=1):
         yield [
             serial,
             member.name,
-            member.id_number,
+            privacy.id_number_for(user, member),
             "",
             branch.graduation_date,
             "",

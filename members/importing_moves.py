@@ -135,6 +135,11 @@ class MoveResource(TableResourceMixin, resources.ModelResource):
         if self.branch is not None:
             members = members.filter(branch=self.branch)
         self.members = {m.id_number: m for m in members.filter(id_number__in=numbers)}
+        if self.branch is not None and any("*" in number for number in numbers):
+            # The class template gives masked numbers to those who do not edit the records: a
+            # masked number names a member of this class together with the name.
+            for member in members:
+                self.members.setdefault((member.masked_id_number, member.name), member)
         codes = {as_text(code) for code in dataset[DESTINATION_CODE]} - {""}
         self.destinations = {o.code: o for o in Organization.objects.filter(code__in=codes)}
 
@@ -149,7 +154,8 @@ class MoveResource(TableResourceMixin, resources.ModelResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         number = validators.normalize_id_number(as_text(row.get(ID_NUMBER)))
-        member = self.members.get(number)
+        name = as_text(row.get(NAME))
+        member = self.members.get(number) or self.members.get((number, name))
         if member is None:
             where = _("in this class") if self.branch is not None else _("in your scope")
             raise ValidationError(
@@ -158,7 +164,6 @@ class MoveResource(TableResourceMixin, resources.ModelResource):
                     % {"number": number or "—", "where": where}
                 }
             )
-        name = as_text(row.get(NAME))
         if name and name != member.name:
             errors.setdefault("name", []).append(
                 _("The name %(name)s does not match the member's name %(actual)s.")

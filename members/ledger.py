@@ -34,7 +34,14 @@ from django.utils.translation import gettext_lazy as _
 from branches import access
 from branches.models import Organization
 from members import validators
-from members.models import IssuedNumber, Member, NumberRange, NumberStatus, UnusedNumber
+from members.models import (
+    IssuedNumber,
+    LookupLog,
+    Member,
+    NumberRange,
+    NumberStatus,
+    UnusedNumber,
+)
 from members.models.numbers import YEAR_DIVISOR, format_number
 from youthleague.spreadsheets.writer import Column, Kind
 
@@ -323,6 +330,7 @@ class Whereabouts(models.TextChoices):
     UNACCOUNTED = "unaccounted", _("unaccounted")
     OUTSIDE = "outside", _("outside your ranges")
     NOT_FOUND = "not_found", _("not in the system")
+    OUT_OF_SCOPE = "out_of_scope", _("not within your scope")
     MALFORMED = "malformed", _("malformed")
 
 
@@ -380,11 +388,16 @@ def _scope_ranges(user):
     return sorted(ranges.values_list("first", "last"))
 
 
+def _sees_member(user, member):
+    """The rule of ``Member.objects.visible_to``, for one loaded member."""
+    return access.is_in_scope(user, member.branch) or access.is_in_scope(
+        user, member.developing_organization
+    )
+
+
 def _member_place(user, member):
     """Where a member is, told only to those who may see the member."""
-    if access.is_in_scope(user, member.branch) or access.is_in_scope(
-        user, member.developing_organization
-    ):
+    if _sees_member(user, member):
         return f"{member.branch.name}（{member.branch.code}）"
     return str(_("outside your scope"))
 
@@ -431,7 +444,9 @@ def _number_findings(numbers, user):
         for number in chunk:
             position = bisect.bisect_right(starts, number) - 1
             inside = position >= 0 and number <= outer[position][1]
-            if number in members:
+            # Existence outside the user's subtree is told only for numbers of their own
+            # ranges (the ledger needs to know who used them), or of members they see.
+            if number in members and (inside or _sees_member(user, members[number])):
                 results[number] = (Whereabouts.USED, _member_place(user, members[number]))
             elif not inside:
                 results[number] = (Whereabouts.OUTSIDE, "")
@@ -448,9 +463,13 @@ def _number_findings(numbers, user):
 
 
 def _id_findings(id_numbers, user):
+    """Members the user sees, by ID number. An ID number outside the user's scope reads "not
+    within your scope" whether or not it exists, so that nothing leaks by the difference."""
     results = {}
     for chunk in _chunks(sorted(id_numbers)):
         for member in _members_by("id_number", chunk):
+            if not _sees_member(user, member):
+                continue
             detail = _member_place(user, member)
             if member.development_number and access.is_in_scope(user, member.branch):
                 detail = f"{detail} {format_number(member.development_number)}"
@@ -458,21 +477,39 @@ def _id_findings(id_numbers, user):
     return results
 
 
-def look_up(lines, *, user):
-    """The whereabouts of each pasted line, in a bounded number of queries (chunks of 1,000)."""
+def look_up(lines, *, user, downloaded=False):
+    """The whereabouts of each pasted line, in a bounded number of queries (chunks of 1,000).
+
+    Every look-up is logged (:class:`members.models.LookupLog`): who, when, how many lines of
+    each kind, from which scope, and whether the answer was downloaded.
+    """
     findings = [_classify(line, text) for line, text in enumerate(lines[:LOOKUP_LIMIT], start=1)]
     numbers = {f.value for f in findings if f.kind == LineKind.NUMBER}
     id_numbers = {f.value for f in findings if f.kind == LineKind.ID_NUMBER and f.value}
     by_number = _number_findings(numbers, user) if numbers else {}
     by_id = _id_findings(id_numbers, user) if id_numbers else {}
+    missing = Whereabouts.NOT_FOUND if access.sees_everything(user) else Whereabouts.OUT_OF_SCOPE
     for finding in findings:
         if finding.kind == LineKind.NUMBER:
             finding.whereabouts, finding.detail = by_number[finding.value]
         elif finding.kind == LineKind.ID_NUMBER and finding.value:
-            finding.whereabouts, finding.detail = by_id.get(
-                finding.value, (Whereabouts.NOT_FOUND, "")
-            )
+            finding.whereabouts, finding.detail = by_id.get(finding.value, (missing, ""))
+    lookup_log(user=user, findings=findings, downloaded=downloaded)
     return findings
+
+
+def lookup_log(*, user, findings, downloaded=False):
+    """Record one batch look-up."""
+    root = access.scope_root(user)
+    return LookupLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=user.get_username() if getattr(user, "pk", None) else "",
+        scope_code=root.code if root is not None else "",
+        lines=len(findings),
+        numbers=sum(1 for f in findings if f.kind == LineKind.NUMBER),
+        id_numbers=sum(1 for f in findings if f.kind == LineKind.ID_NUMBER),
+        downloaded=downloaded,
+    )
 
 
 LOOKUP_COLUMNS = (

@@ -7,6 +7,9 @@ Who does what, decided through :mod:`branches.access` (capability ``FOLLOW_MOVES
 * a move is recorded by the developing side or by the side of the member's current branch;
 * the *receiving side* — users whose scope holds the branch the member reports to, inside the
   destination organisation — confirms a report-in; the member's current branch then changes.
+  A developing committee never takes into its own scope a member held by another committee:
+  it records where the member went, and the holder's consent (the holder recorded the move)
+  or a receiving side other than itself is needed (:func:`branches.access.can_move_member`).
   For a destination outside this system (a township or street, another province) nobody here can
   confirm, so the developing side records the report-in with a note of where it took place.
 
@@ -66,11 +69,27 @@ def is_developing_side(user, move):
     return access.can(user, FOLLOW, move.member.developing_organization)
 
 
-def is_receiving_side(user, move, branch=None):
-    """Whether ``user`` may confirm ``move``'s report-in (to ``branch``, default the destination)."""
+def holder_consented(move, member=None):
+    """Whether the move was recorded by the side holding the member (or by the system)."""
+    member = member or move.member
+    if move.created_by_id is None:
+        return True
+    return access.is_in_scope(move.created_by, member.branch)
+
+
+def is_receiving_side(user, move, branch=None, member=None):
+    """Whether ``user`` may confirm ``move``'s report-in (to ``branch``, default the destination),
+    which changes the member's branch: see :func:`branches.access.can_move_member`."""
     if not move.is_in_system:
         return False
-    return access.can(user, FOLLOW, branch or move.destination_organization)
+    member = member or move.member
+    return access.can_move_member(
+        user,
+        held_in=member.branch,
+        developed_by=member.developing_organization,
+        into=branch or move.destination_organization,
+        holder_consented=holder_consented(move, member),
+    )
 
 
 def _require(allowed):
@@ -238,7 +257,11 @@ def move_confirm_report(*, move, user, branch=None, note=""):
     note = (note or "").strip()
     with transaction.atomic():
         fresh = _locked_pending(move)
-        member = Member.objects.select_for_update().get(pk=fresh.member_id)
+        member = (
+            Member.objects.select_for_update(of=("self",))
+            .select_related("branch", "developing_organization")
+            .get(pk=fresh.member_id)
+        )
         fresh.member = member
         if fresh.is_in_system:
             target = branch or fresh.destination_organization
@@ -251,7 +274,7 @@ def move_confirm_report(*, move, user, branch=None, note=""):
                     {"received_branch": _("The branch is not inside the destination organisation.")}
                 )
             if user is not None:
-                _require(is_receiving_side(user, fresh, target))
+                _require(is_receiving_side(user, fresh, target, member))
             if target.pk == member.branch_id:
                 raise ValidationError(
                     {"received_branch": _("The member is already in this branch.")}
@@ -382,7 +405,12 @@ def graduating_classes(*, organization, today=None):
 def class_members_with_moves(*, user, branch):
     """The members of a class branch the user may see, each with ``latest_move`` (or None) and
     ``pending_move``; two queries."""
-    members = list(Member.objects.visible_to(user).filter(branch=branch).order_by("name", "pk"))
+    members = list(
+        Member.objects.visible_to(user)
+        .filter(branch=branch)
+        .select_related("branch")
+        .order_by("name", "pk")
+    )
     latest = {}
     for move in Move.objects.filter(member__in=members).order_by("member_id", "-moved_on", "-pk"):
         latest.setdefault(move.member_id, move)

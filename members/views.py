@@ -110,7 +110,9 @@ def lookup_page(request):
     form = LookupForm(request.POST or None)
     findings = None
     if request.method == "POST" and form.is_valid():
-        findings = ledger.look_up(form.cleaned_data["lines"], user=request.user)
+        findings = ledger.look_up(
+            form.cleaned_data["lines"], user=request.user, downloaded="download" in request.POST
+        )
         if "download" in request.POST:
             return export_response(
                 request,

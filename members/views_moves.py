@@ -192,8 +192,20 @@ def inbox(request):
     incoming = Move.objects.incoming_for(user).filter(
         destination_organization__path__startswith=organization.path
     )
-    waiting = incoming.pending().with_related().order_by("moved_on", "pk")
+    waiting = (
+        incoming.pending()
+        .with_related()
+        .select_related("member__branch", "created_by")
+        .order_by("moved_on", "pk")
+    )
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    recorders = {}
+    for move in page:
+        # One user object per recorder, so that each one's access is read once.
+        if move.created_by_id is not None:
+            move.created_by = recorders.setdefault(move.created_by_id, move.created_by)
+        # A developing committee sees where its member is going but does not take them in.
+        move.can_confirm = moves.is_receiving_side(user, move)
     recent = incoming.filter(state=State.REPORTED).with_related().order_by("-reported_at")[:20]
     return render(
         request,
@@ -215,6 +227,8 @@ def confirm_report(request, pk):
     """Confirm a report-in (报到): the receiving side for a destination in the system."""
     user = request.user
     move = get_object_or_404(_confirmable(user).pending().with_related(), pk=pk)
+    if move.is_in_system and not moves.is_receiving_side(user, move):
+        raise Http404("No such move.")
     branches = None
     if move.is_in_system and not move.destination_organization.is_branch:
         branches = moves.report_branch_choices(user, move)

@@ -7,9 +7,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from branches.services import register_school_code_places
         from reports import admin_schools  # noqa: F401  (registers the school admins)
         from reports.exporting import export_response
+        from reports.schools.lines import education_places
         from youthleague.spreadsheets import exporting
 
         # Every file download, in this app and in the apps below it, goes through this one.
         exporting.install(export_response)
+        # Only provincial staff move an education row out of another city's reconciliation.
+        register_school_code_places(education_places)

@@ -42,7 +42,7 @@ def branch_page(request, branch):
     user = request.user
     members = Member.objects.visible_to(user).filter(branch=branch).order_by("-join_date", "name")
     late = Member.objects.visible_to(user).entered_late().filter(developing_organization=branch)
-    editable = access.can(user, access.Capability.ENTER_MEMBERS, branch)
+    editable = access.sees_full_id_numbers(user, branch)
     return render(
         request,
         "reports/branch.html",

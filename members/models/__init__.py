@@ -1,6 +1,7 @@
 """Members, their development numbers and their moves; one module per topic."""
 
 from members.divisions import county_division_name  # noqa: F401
+from members.models.lookups import LookupLog  # noqa: F401
 from members.models.member import (  # noqa: F401
     BRANCH_KINDS,
     Member,

@@ -16,6 +16,7 @@ from branches.models import Organization
 from branches.validators import normalize_phone, validate_phone
 from members import id_numbers, validators
 from members.choices import DocumentType, Education, Ethnicity, Gender, Identity
+from members.privacy import mask_id_number
 
 BRANCH_KINDS = [Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH]
 
@@ -327,5 +328,4 @@ class Member(models.Model):
     @property
     def masked_id_number(self):
         """First six and last four characters; for readers who do not edit the record."""
-        number = self.id_number or ""
-        return number[:6] + "*" * max(len(number) - 10, 0) + number[-4:] if number else ""
+        return mask_id_number(self.id_number)

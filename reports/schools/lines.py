@@ -193,6 +193,21 @@ class _Cities:
         return self.by_key.get(city_key(name))
 
 
+def education_places(code):
+    """Where the education department counts school ``code`` when no organisation claims it:
+    the city each of its rows names (the root when a name matches no city), over every year.
+    Two or three queries; registered with :mod:`branches.services` to guard school codes."""
+    names = set(EducationCount.objects.filter(school_code=code).values_list("city_name", flat=True))
+    if not names:
+        return []
+    cities = _Cities()
+    places = [cities.named(name) for name in names]
+    if None in places:
+        root = Organization.objects.get_first_root_node()
+        places = [place or root for place in places]
+    return places
+
+
 def school_lines(root, year, *, explanations=True):
     """Every school of ``root``'s subtree for ``year``, private schools first.
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from members import ledger
 from members.demo import fake_id_number
-from members.models import Member
-from tests.factories import IssuedNumberFactory, n2019, numbered_province
+from members.models import LookupLog, Member
+from tests.factories import IssuedNumberFactory, n2019, new_member, numbered_province
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_each_whereabouts_for_a_city(p):
     IssuedNumberFactory(number_range=p.ranges["K1"], number=n2019(10026), organization=p.b2)
     lines = [
         "201900010001",  # used, in scope
-        "201900010101",  # used, in another city
+        "201900010101",  # used in another city's range: outside, whether used or not
         "201900010012",  # registered voided
         "201900010026",  # issued, not entered
         "201900010030",  # unaccounted
@@ -39,7 +39,7 @@ def test_each_whereabouts_for_a_city(p):
     found = whereabouts(p, p.c1_user, lines)
     assert [w for w, _d in found] == [
         "used",
-        "used",
+        "outside",
         "registered",
         "issued",
         "unaccounted",
@@ -49,7 +49,7 @@ def test_each_whereabouts_for_a_city(p):
         "malformed",
     ]
     assert found[0][1] == "甲县第一团支部（B1）"
-    assert found[1][1] == "不在您的管理范围内"
+    assert found[1][1] == ""
     assert found[2][1] == "作废"
     assert found[3][1] == "甲县第二团支部"
     assert found[5][1] == ""
@@ -71,6 +71,7 @@ def test_full_width_digits_and_spaces_are_read(p):
 
 
 def test_id_numbers(p):
+    """An ID number outside the committee's scope reads the same whether it exists or not."""
     member = Member.objects.get(development_number=n2019(10001))
     foreign = Member.objects.get(development_number=n2019(10101))
     unknown = fake_id_number(member.birth_date, member.gender, region="110101", serial=3)
@@ -79,9 +80,12 @@ def test_id_numbers(p):
         p, p.c1_user, [member.id_number.lower(), foreign.id_number, unknown, broken]
     )
     assert found[0] == ("used", "甲县第一团支部（B1） 201900010001")
-    assert found[1] == ("used", "不在您的管理范围内")
-    assert found[2] == ("not_found", "")
+    assert found[1] == ("out_of_scope", "")
+    assert found[2] == ("out_of_scope", "")
     assert found[3][0] == "malformed" and "校验位" in found[3][1]
+    # The province sees everything: an absent number is simply not in the system.
+    found = whereabouts(p, p.province_user, [foreign.id_number, unknown])
+    assert found == [("used", "乙市第一团支部（B4） 201900010101"), ("not_found", "")]
 
 
 def test_lookup_queries_are_bounded_by_chunks(p, django_assert_max_num_queries):
@@ -134,3 +138,58 @@ def test_page_is_for_committees_and_the_province(client, p):
     assert client.get(reverse("members:lookup")).status_code == HTTPStatus.FORBIDDEN
     client.force_login(p.k1_user)
     assert client.get(reverse("members:lookup")).status_code == HTTPStatus.OK
+
+
+# --- scope and log -----------------------------------------------------------------------------
+
+
+def test_own_range_numbers_used_outside_the_scope_are_told(p):
+    """A number of the city's own range used by a member elsewhere is "used" (the ledger needs
+    it), without saying where; a number of another city's range is "outside" whether used or
+    not."""
+    stray = new_member(p.b4, n2019(10060))
+    assert stray.branch == p.b4
+    found = whereabouts(p, p.c1_user, ["201900010060", "201900010101", "201900010149"])
+    assert found == [
+        ("used", "不在您的管理范围内"),
+        ("outside", ""),
+        ("outside", ""),
+    ]
+
+
+def test_an_out_of_scope_id_number_reads_the_same_on_the_page(client, p):
+    foreign = Member.objects.get(development_number=n2019(10101))
+    unknown = fake_id_number(foreign.birth_date, foreign.gender, region="110101", serial=7)
+    response = post(client, p.c1_user, f"{foreign.id_number}\n{unknown}")
+    html = response.content.decode()
+    assert [f.whereabouts for f in response.context["findings"]] == ["out_of_scope"] * 2
+    assert html.count("不在您的管理范围内") >= 2
+    assert "乙市第一团支部" not in html
+
+
+def test_every_look_up_is_logged(client, p):
+    """Who, when, how many lines of each kind, from which scope, and whether downloaded."""
+    member = Member.objects.get(development_number=n2019(10001))
+    post(client, p.c1_user, f"201900010001\n{member.id_number}\nxyz")
+    post(client, p.province_user, "201900010001", download="1")
+    first, second = LookupLog.objects.order_by("at", "pk")
+    assert (first.user, first.username, first.scope_code) == (p.c1_user, "c1", "C1")
+    assert (first.lines, first.numbers, first.id_numbers, first.downloaded) == (3, 1, 1, False)
+    assert first.at is not None
+    assert (second.user, second.scope_code, second.lines, second.downloaded) == (
+        p.province_user,
+        "",
+        1,
+        True,
+    )
+
+
+def test_the_look_up_log_is_read_by_provincial_staff(client, p):
+    ledger.look_up(["201900010001"], user=p.c1_user)
+    url = reverse("admin:members_lookuplog_changelist")
+    client.force_login(p.c1_user)
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(p.province_user)
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert "c1" in response.content.decode()
