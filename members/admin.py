@@ -221,6 +221,14 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             services.member_update(member=obj, user=request.user)
         else:
             services.member_create(member=obj, user=request.user)
+        if getattr(form, "removed_invisible", False):
+            self.message_user(
+                request,
+                _(
+                    "Invisible characters (such as a zero-width space) were removed from the ID number."
+                ),
+                messages.INFO,
+            )
         for note in id_numbers.id_number_notes(obj.id_number, obj.document_type):
             self.message_user(request, note, messages.INFO)
 

@@ -3,6 +3,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import DocumentType
+from members.id_numbers import had_invisible_characters
 from members.models import Member
 from members.validators import normalize_id_number, parse_development_number
 
@@ -94,7 +95,10 @@ class MemberForm(forms.ModelForm):
         return self.cleaned_data.get("document_type") or DocumentType.RESIDENT_ID
 
     def clean_id_number(self):
-        return normalize_id_number(self.cleaned_data["id_number"])
+        typed = self.cleaned_data["id_number"]
+        #: whether invisible characters (a pasted zero-width space, a BOM) were removed
+        self.removed_invisible = had_invisible_characters(typed)
+        return normalize_id_number(typed)
 
     def _post_clean(self):
         # The model judges every field again, and one the form already rejected was left

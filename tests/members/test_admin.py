@@ -415,3 +415,16 @@ def test_admin_save_notes_a_county_code_not_in_use(client, small_province):
     )
     assert Member.objects.filter(id_number=number, document_type="resident_id").exists()
     assert "地区代码412723不在现行区划表中" in response.content.decode()
+
+
+def test_admin_save_reports_invisible_characters_removed(client, small_province):
+    """A pasted zero-width space is removed, not counted, and the secretary is told."""
+    sp = small_province
+    number = fake_id_number(date(2001, 3, 15), Gender.MALE, region="350102", serial=4)
+    response = logged_in(client, sp.secretary).post(
+        reverse(ADD),
+        entry_data(sp.branch, id_number=f"{number[:6]}\u200b{number[6:]}"),
+        follow=True,
+    )
+    assert Member.objects.filter(id_number=number).exists()
+    assert "已去除公民身份号码中的不可见字符" in response.content.decode()
