@@ -13,7 +13,7 @@ from youthleague.spreadsheets.tables import OfficialTable, register
 
 
 def _lookup_rows(organization, user=None, lines=()):
-    return ledger.lookup_rows(ledger.look_up(list(lines), user=user))
+    return ledger.lookup_rows(ledger.look_up(list(lines), user=user, downloaded=True))
 
 
 def _lookup_count(organization, user=None, lines=()):

@@ -110,16 +110,15 @@ def lookup_page(request):
     form = LookupForm(request.POST or None)
     findings = None
     if request.method == "POST" and form.is_valid():
-        findings = ledger.look_up(
-            form.cleaned_data["lines"], user=request.user, downloaded="download" in request.POST
-        )
         if "download" in request.POST:
+            # The file's rows run the look-up, which logs it as downloaded.
             return export_response(
                 request,
                 kind="lookup",
                 organization=organization,
                 options={"lines": form.cleaned_data["lines"]},
             )
+        findings = ledger.look_up(form.cleaned_data["lines"], user=request.user)
     counts = {}
     for finding in findings or []:
         counts[finding.whereabouts] = counts.get(finding.whereabouts, 0) + 1
