@@ -159,6 +159,18 @@ def is_in_scope(user, organization):
     return organization.path.startswith(root.path)
 
 
+def visible_ancestors(user, organization):
+    """The ancestors of ``organization`` the user may open, root first (one query).
+
+    Every breadcrumb is built from this, so that none links to a page answering 404.
+    """
+    paths = organization.ancestor_paths()
+    if not paths:
+        return []
+    ancestors = Organization.objects.filter(path__in=paths)
+    return list(scope_queryset(user, ancestors).order_by("depth"))
+
+
 def organization_for(user, code):
     """The organisation with ``code`` if the user may see it; 404 otherwise, whichever it is."""
     organization = Organization.objects.filter(code=code).first() if code else None

@@ -39,3 +39,15 @@ def test_requested_organization_checks_the_capability(small_province):
     assert access.requested_organization(p.city_user, None, dashboard) == p.city
     with pytest.raises(PermissionDenied):
         access.requested_organization(p.secretary, None, dashboard)
+
+
+def test_visible_ancestors_are_those_the_user_may_open(small_province):
+    """Root first; a committee sees only its own part of the chain, a secretary none of it."""
+    p = small_province
+    codes = lambda user, org: [o.code for o in access.visible_ancestors(user, org)]  # noqa: E731
+    assert codes(p.province_user, p.branch) == ["P", "C1", "C1-K1"]
+    assert codes(p.city_user, p.branch) == ["C1", "C1-K1"]
+    assert codes(p.county_user, p.branch) == ["C1-K1"]
+    assert codes(p.county_user, p.county) == []
+    assert codes(p.secretary, p.branch) == []
+    assert codes(p.province_user, p.province) == []
