@@ -44,10 +44,20 @@ class CampaignAdmin(SimpleHistoryAdmin):
     def threshold_percent(self, obj):
         return "—" if obj.threshold is None else percent(obj.threshold)
 
+    def _read_only(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._read_only(request, obj):
+            readonly.append("threshold_percent")
+        return readonly
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
-            # read-only: the threshold as the form enters it, in percent
+        if self._read_only(request, obj):
+            # the threshold as the form enters it, in percent, in its own place
+            fields = [name for name in fields if name != "threshold_percent"]
             fields = ["threshold_percent" if name == "threshold" else name for name in fields]
         return fields
 

@@ -283,7 +283,10 @@ def browse(world, django_db_blocker):
             response = clients[role].get(url)
         except Exception as exc:  # the error a user would see as 500
             return HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(exc).__name__}: {exc}"
-        response.close()
+        if response.streaming:
+            # read it out as a WSGI server would: the client's wrapper then closes it without
+            # closing the database connection (a direct close() would)
+            b"".join(response.streaming_content)
         location = response.get("Location", "")
         if follow_once and response.status_code == HTTPStatus.FOUND and not _is_login(location):
             return get(role, location)
