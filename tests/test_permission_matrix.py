@@ -349,7 +349,10 @@ def _whole_page_forbidden(world, browse, role, leaf):
 def _scope_probes(world, browse, role, url):
     """For a page taking ``?org=`` or ``?under=``: an organisation out of scope is 404."""
     problems = []
-    outside = [org for org in world.orgs.values() if not world.sees(role, org)][:2]
+    # an ancestor (or sibling) and an organisation of the other city
+    hidden = [org for org in world.orgs.values() if not world.sees(role, org)]
+    outside = list(dict.fromkeys([*hidden[:1], world.orgs["F"]]))
+    outside = [org for org in outside if not world.sees(role, org)]
     for parameter in SCOPE_PARAMETERS:
         status, _ = browse(role, f"{url}?{parameter}={NO_SUCH_CODE}")
         if status != HTTPStatus.NOT_FOUND:
