@@ -9,7 +9,9 @@ in :mod:`tests.matrix_world` and requested with GET as each role. The rules:
   that kind of page at all (the admin answers 403 for a model whose list the role may not
   open, whichever object is asked for, so nothing leaks by the difference);
 * inside the scope a page answers 200, a redirect, 403 (a page the role may never use) or 405
-  (an action that takes POST only), never 404;
+  (an action that takes POST only), never 404; an action whose audience is narrower than the
+  object's (confirming a report-in) answers 404 to everyone outside that audience, as the
+  filler for it says;
 * a page taking ``?org=CODE`` (or the admin's ``?under=CODE``) answers 404 for an organisation
   outside the scope.
 
@@ -141,6 +143,15 @@ def model_admin_of(callback):
 class Case:
     url: str
     placed: Placed | None = None
+    #: for an action narrower than seeing the object: ``audience(world, role, placed)``
+    audience: object = None
+
+    def visible(self, world, role):
+        if self.placed is None:
+            return True
+        if self.audience is not None:
+            return self.audience(world, role, self.placed)
+        return world.visible(role, self.placed)
 
 
 def _objects(world, model, leaf):
@@ -192,11 +203,18 @@ def _view_on_site(world, leaf):
     return [Case(leaf.url([kind.pk, organization.pk]))]
 
 
-def _by_pk(model):
+def _by_pk(model, audience=None):
     def fill(world, leaf):
-        return [Case(leaf.url([p.obj.pk]), p) for p in _objects(world, model, leaf)]
+        return [Case(leaf.url([p.obj.pk]), p, audience) for p in _objects(world, model, leaf)]
 
     return fill
+
+
+def _confirming_side(world, role, placed):
+    """A report-in is confirmed by the receiving side; for a destination outside the system
+    (as the world's moves are) by the committees following the move. Everyone else, whoever
+    may see the move, finds no confirmation page (404)."""
+    return role not in ("secretary", "anonymous") and world.visible(role, placed)
 
 
 def _class_codes(world, leaf):
@@ -222,7 +240,7 @@ FILLERS = {
     "moves:detail": _by_pk(Move),
     "moves:contact": _by_pk(Move),
     "moves:close": _by_pk(Move),
-    "moves:confirm": _by_pk(Move),
+    "moves:confirm": _by_pk(Move, audience=_confirming_side),
     "moves:class": _class_codes,
     "moves:class_template": _class_codes,
 }
@@ -321,8 +339,7 @@ def judge(world, role, leaf, case, status, detail, whole_page_forbidden):
         return f"{status} for the anonymous (expected a redirect to login)"
     if status == HTTPStatus.METHOD_NOT_ALLOWED:
         return None  # an action taking POST only answers alike for every object
-    visible = case.placed is None or world.visible(role, case.placed)
-    if not visible:
+    if not case.visible(world, role):
         if status == HTTPStatus.NOT_FOUND:
             return None
         if status == HTTPStatus.FORBIDDEN and whole_page_forbidden:
