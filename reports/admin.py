@@ -26,7 +26,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 
     form = CampaignForm
     list_display = [
-        "name",
+        "campaign_name",
         "year",
         "deadline",
         "metric",
@@ -39,6 +39,10 @@ class CampaignAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["take_snapshot"]
+
+    @admin.display(description=_("Campaign name"), ordering="name")
+    def campaign_name(self, obj):
+        return obj.name
 
     @admin.display(description=_("Threshold (%)"), ordering="threshold")
     def threshold_percent(self, obj):

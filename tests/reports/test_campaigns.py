@@ -76,10 +76,12 @@ def test_threshold_is_entered_and_shown_in_percent(client, staff):
     assert 'name="threshold" value="60"' in change.content.decode()
     listing = client.get(reverse("admin:reports_campaign_changelist")).content.decode()
     assert "60%" in listing and "0.6000" not in listing
+    assert "名称" in listing and "姓名" not in listing
     client.force_login(staff["c1"])
     read_only = client.get(reverse("admin:reports_campaign_change", args=[campaign.pk]))
     assert read_only.status_code == HTTPStatus.OK
     assert "60%" in read_only.content.decode()
+    assert "名称" in read_only.content.decode() and "姓名" not in read_only.content.decode()
 
 
 def test_threshold_above_100_percent_is_refused(client, staff):
