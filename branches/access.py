@@ -159,6 +159,28 @@ def is_in_scope(user, organization):
     return organization.path.startswith(root.path)
 
 
+def visible_ancestors(user, organization):
+    """The ancestors of ``organization`` the user may open, root first (one query).
+
+    Every breadcrumb is built from this (or :func:`visible_ancestors_of_many` for a list), so
+    that none links to a page answering 404.
+    """
+    return visible_ancestors_of_many(user, [organization])[organization.pk]
+
+
+def visible_ancestors_of_many(user, organizations):
+    """``{pk: [ancestor, ...]}``: :func:`visible_ancestors` for many organisations, one query."""
+    paths = {path for organization in organizations for path in organization.ancestor_paths()}
+    found = {}
+    if paths:
+        ancestors = scope_queryset(user, Organization.objects.filter(path__in=paths))
+        found = {ancestor.path: ancestor for ancestor in ancestors}
+    return {
+        organization.pk: [found[p] for p in organization.ancestor_paths() if p in found]
+        for organization in organizations
+    }
+
+
 def organization_for(user, code):
     """The organisation with ``code`` if the user may see it; 404 otherwise, whichever it is."""
     organization = Organization.objects.filter(code=code).first() if code else None

@@ -139,7 +139,7 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         rows = list(changelist.result_list)
-        _attach_ancestry(rows)
+        _attach_ancestry(request.user, rows)
         changelist.result_list = rows
         return changelist
 
@@ -176,17 +176,12 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
         return super().response_add(request, obj, post_url_continue)
 
 
-def _attach_ancestry(rows):
-    """Give each row ``ancestry`` [(code, name), ...] root first, in one query for the page."""
-    paths = {p for row in rows for p in row.ancestor_paths()}
-    names = {
-        path: (code, name)
-        for path, code, name in Organization.objects.filter(path__in=paths).values_list(
-            "path", "code", "name"
-        )
-    }
+def _attach_ancestry(user, rows):
+    """Give each row ``ancestry`` [(code, name), ...] root first: the ancestors the user may
+    open, in one query for the page."""
+    visible = access.visible_ancestors_of_many(user, rows)
     for row in rows:
-        row.ancestry = [names[p] for p in row.ancestor_paths() if p in names]
+        row.ancestry = [(ancestor.code, ancestor.name) for ancestor in visible[row.pk]]
 
 
 class OrganizationAccessInline(admin.StackedInline):

@@ -258,6 +258,10 @@ class IssuedNumberAdmin(NumberAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_entered()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Read-only rows: the admin's own form, which takes no user.
+        return super(NumberAdminMixin, self).get_form(request, obj, change, **kwargs)
+
     def has_add_permission(self, request):
         return False
 

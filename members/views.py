@@ -68,11 +68,8 @@ def _with_percent(figures):
 
 
 def _breadcrumb(user, organization):
-    """The ancestors the user may see, root first, then the organisation itself."""
-    ancestors = Organization.objects.filter(path__in=organization.ancestor_paths()).order_by(
-        "depth"
-    )
-    return [o for o in ancestors if access.is_in_scope(user, o)] + [organization]
+    """The ancestors the user may open, root first, then the organisation itself."""
+    return [*access.visible_ancestors(user, organization), organization]
 
 
 @login_required

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access
 from branches.admin_scoping import ScopedAdminMixin
+from reports.forms import CampaignForm
 from reports.models import (
     Campaign,
     CampaignForward,
@@ -14,6 +15,7 @@ from reports.models import (
     Submission,
     SubmissionFile,
 )
+from reports.ranking import percent
 from reports.snapshots import snapshot_take
 from reports.tasks import schedule_deadline_snapshot
 
@@ -22,12 +24,13 @@ from reports.tasks import schedule_deadline_snapshot
 class CampaignAdmin(SimpleHistoryAdmin):
     """Provincial staff set the campaigns; everyone with a role reads them."""
 
+    form = CampaignForm
     list_display = [
-        "name",
+        "campaign_name",
         "year",
         "deadline",
         "metric",
-        "threshold",
+        "threshold_percent",
         "direction",
         "ranked_kind",
         "is_active",
@@ -36,6 +39,31 @@ class CampaignAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["take_snapshot"]
+
+    @admin.display(description=_("Campaign name"), ordering="name")
+    def campaign_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("Threshold (%)"), ordering="threshold")
+    def threshold_percent(self, obj):
+        return "—" if obj.threshold is None else percent(obj.threshold)
+
+    def _read_only(self, request, obj):
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._read_only(request, obj):
+            readonly.append("threshold_percent")
+        return readonly
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._read_only(request, obj):
+            # the threshold as the form enters it, in percent, in its own place
+            fields = [name for name in fields if name != "threshold_percent"]
+            fields = ["threshold_percent" if name == "threshold" else name for name in fields]
+        return fields
 
     def has_module_permission(self, request):
         return access.role_of(request.user) is not None

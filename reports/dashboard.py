@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
+from branches import access
 from branches.models import Organization
 from members.models import OrganizationTally
 from reports import schools
@@ -62,11 +63,9 @@ class Dashboard:
     education_year: int | None = None
 
 
-def breadcrumb(organization):
-    """The ancestors of ``organization`` and itself, root first (one query)."""
-    paths = organization.ancestor_paths()
-    ancestors = list(Organization.objects.filter(path__in=paths).order_by("depth"))
-    return [*ancestors, organization]
+def breadcrumb(user, organization):
+    """The ancestors of ``organization`` that ``user`` may open, root first, then itself."""
+    return [*access.visible_ancestors(user, organization), organization]
 
 
 def sort_rows(rows, sort, descending):
@@ -106,7 +105,10 @@ def who_has_not(organization, rows):
     return result
 
 
-def build_dashboard(organization, *, campaign_slug=None, sort="", descending=False, today=None):
+def build_dashboard(
+    organization, *, user=None, campaign_slug=None, sort="", descending=False, today=None
+):
+    """The dashboard of ``organization`` as ``user`` sees it (the breadcrumb depends on who)."""
     campaigns = list(Campaign.objects.active())
     campaign = next((c for c in campaigns if c.slug == campaign_slug), None)
     if campaign is None:
@@ -131,7 +133,7 @@ def build_dashboard(organization, *, campaign_slug=None, sort="", descending=Fal
         )
     return Dashboard(
         organization=organization,
-        breadcrumb=breadcrumb(organization),
+        breadcrumb=breadcrumb(user, organization),
         campaigns=campaigns,
         campaign=campaign,
         deadlines=deadlines_for(organization, campaigns, today=today),

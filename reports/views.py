@@ -30,6 +30,7 @@ def dashboard(request):
         return branch_page(request, organization)
     board = build_dashboard(
         organization,
+        user=user,
         campaign_slug=request.GET.get("campaign"),
         sort=request.GET.get("sort", ""),
         descending=request.GET.get("order") == "desc",
@@ -48,7 +49,7 @@ def branch_page(request, branch):
         "reports/branch.html",
         {
             "branch": branch,
-            "breadcrumb": breadcrumb(branch),
+            "breadcrumb": breadcrumb(user, branch),
             "members": members,
             "late_members": late,
             "show_full_ids": editable,

@@ -48,8 +48,8 @@ def _page_url(organization, year):
 
 
 def _trail(user, organization):
-    """The breadcrumb, linking only the ancestors the user may open."""
-    return [(node, access.is_in_scope(user, node)) for node in breadcrumb(organization)]
+    """The breadcrumb: the ancestors the user may open, then the organisation."""
+    return breadcrumb(user, organization)
 
 
 @login_required

@@ -140,6 +140,14 @@ class Campaign(models.Model):
                         % {"last": last}
                     }
                 )
+        unknown = self.unknown_table_kinds
+        if unknown:
+            raise ValidationError(
+                {
+                    "submission_tables": _("Not a registered table: %(kinds)s.")
+                    % {"kinds": ", ".join(unknown)}
+                }
+            )
 
     @property
     def number_years(self):
@@ -153,8 +161,25 @@ class Campaign(models.Model):
         return first, last
 
     @property
-    def table_kinds(self):
+    def named_table_kinds(self):
+        """Every table kind written in :attr:`submission_tables`, known or not."""
         return [kind.strip() for kind in self.submission_tables.split(",") if kind.strip()]
+
+    @property
+    def table_kinds(self):
+        """The registered tables to submit; a name no table is registered under is left out
+        (saving one is refused, but a row written before that rule or by hand may hold one)."""
+        from reports.spreadsheets.base import table_kinds
+
+        known = set(table_kinds())
+        return [kind for kind in self.named_table_kinds if kind in known]
+
+    @property
+    def unknown_table_kinds(self):
+        from reports.spreadsheets.base import table_kinds
+
+        known = set(table_kinds())
+        return [kind for kind in self.named_table_kinds if kind not in known]
 
     def is_named(self, value):
         """Whether a value of the ranked figure falls on the wrong side of the threshold."""

@@ -1,5 +1,7 @@
 """The ranking of a campaign's level (通报 annex): one row per ranked organisation, worst first."""
 
+from django.utils.translation import gettext_lazy as _
+
 from reports.models import Campaign
 from reports.ranking import ranking
 from reports.spreadsheets.base import OfficialTable, register
@@ -51,6 +53,6 @@ RANKING = register(
         rows=rows,
         count=count,
         options=("campaign",),
-        label="campaign ranking",
+        label=_("Campaign ranking"),
     )
 )

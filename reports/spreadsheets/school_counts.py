@@ -111,7 +111,7 @@ SCHOOL_COUNTS = register(
         rows=rows,
         count=count,
         options=("year",),
-        label="table 1-2 school counts",
+        label=gettext_lazy("School student members (table 1-2)"),
     )
 )
 

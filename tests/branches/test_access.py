@@ -118,3 +118,15 @@ def test_full_id_numbers_rule_in_both_forms(small_province, role):
         "province_user": {b.pk for b in branches},
     }.get(role, set())
     assert by_check == expected
+
+
+def test_visible_ancestors_are_those_the_user_may_open(small_province):
+    """Root first; a committee sees only its own part of the chain, a secretary none of it."""
+    p = small_province
+    codes = lambda user, org: [o.code for o in access.visible_ancestors(user, org)]  # noqa: E731
+    assert codes(p.province_user, p.branch) == ["P", "C1", "C1-K1"]
+    assert codes(p.city_user, p.branch) == ["C1", "C1-K1"]
+    assert codes(p.county_user, p.branch) == ["C1-K1"]
+    assert codes(p.county_user, p.county) == []
+    assert codes(p.secretary, p.branch) == []
+    assert codes(p.province_user, p.province) == []

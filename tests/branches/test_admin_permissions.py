@@ -216,3 +216,15 @@ def test_changelist_shows_tree_position_in_one_query(
     row = next(o for o in response.context["cl"].result_list if o.code == "C1-K1-B1")
     assert [code for code, _name in row.ancestry] == ["P", "C1", "C1-K1"]
     assert "甲市团委" in response.content.decode()
+
+
+def test_changelist_tree_position_links_only_ancestors_the_user_may_open(client, small_province):
+    """A county committee's list shows its branch under the county only: links to the city or
+    the province would answer 404."""
+    c = _client(client, small_province.county_user)
+    response = c.get(reverse("admin:branches_organization_changelist"))
+    row = next(o for o in response.context["cl"].result_list if o.code == "C1-K1-B1")
+    assert [code for code, _name in row.ancestry] == ["C1-K1"]
+    body = response.content.decode()
+    assert "under=C1-K1" in body
+    assert "under=P&" not in body and 'under=P"' not in body and 'under=C1"' not in body

@@ -203,6 +203,24 @@ def test_issued_numbers_are_listed_read_only(client, p):
     assert as_user(client, p.c2_user).get(url).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_issued_number_change_and_history_pages_open(client, p):
+    """The read-only change page and a history version of an issued number answer 200 (they
+    once passed the user to a form that takes none)."""
+    issued = IssuedNumberFactory(
+        number_range=p.ranges["K1"], number=n2019(10026), organization=p.b2
+    )
+    client = as_user(client, p.k1_user)
+    change = reverse("admin:members_issuednumber_change", args=[issued.pk])
+    response = client.get(change)
+    assert response.status_code == HTTPStatus.OK
+    assert "201900010026" in response.content.decode()
+    record = issued.history.get()
+    version = reverse(
+        "admin:members_issuednumber_simple_history", args=[issued.pk, record.history_id]
+    )
+    assert client.get(version).status_code == HTTPStatus.OK
+
+
 def test_no_bulk_actions_bypass_the_services(client, p):
     client = as_user(client, p.province_user)
     for name in ("numberrange", "unusednumber", "issuednumber"):

@@ -51,7 +51,7 @@ def test_province_sees_every_city_with_figures(client, scripted_province, gradua
 def test_city_drills_down_to_a_branch_page(client, scripted_province, graduation_campaign):
     user = factories.user_with_role(scripted_province.c1, Role.COMMITTEE)
     board = get(client, user).context["board"]
-    assert [o.code for o in board.breadcrumb] == ["P", "C1"]
+    assert [o.code for o in board.breadcrumb] == ["C1"]  # the province is not theirs to open
     assert {r.organization.code for r in board.rows} == {"K1", "S1"}
     county = get(client, user, org="K1").context["board"]
     assert {r.organization.code for r in county.rows} == {"B1", "B2"}
@@ -60,6 +60,28 @@ def test_city_drills_down_to_a_branch_page(client, scripted_province, graduation
     assert len(branch.context["members"]) == 4
     assert [m.join_date for m in branch.context["late_members"]] == [date(2019, 3, 1)]
     assert "*" in branch.content.decode()  # committees see masked ID numbers
+
+
+def test_county_breadcrumb_links_no_ancestor_it_cannot_open(client, scripted_province):
+    """A county committee's dashboard, and a branch page below it, link neither the city nor
+    the province in the breadcrumb: both would answer 404."""
+    p = scripted_province
+    user = factories.user_with_role(p.k1, Role.COMMITTEE)
+    dashboard = get(client, user)
+    assert [o.code for o in dashboard.context["board"].breadcrumb] == ["K1"]
+    body = dashboard.content.decode()
+    assert "?org=C1" not in body and "?org=P" not in body
+    assert p.c1.name not in body.split('class="breadcrumb"')[1].split("</nav>")[0]
+    branch = get(client, user, org="B1")
+    assert [o.code for o in branch.context["breadcrumb"]] == ["K1", "B1"]
+    trail = branch.content.decode().split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert "?org=K1" in trail and "?org=C1" not in trail and p.root.name not in trail
+
+
+def test_secretary_branch_page_has_no_ancestor_links(client, scripted_province):
+    user = factories.user_with_role(scripted_province.b1, Role.SECRETARY)
+    response = get(client, user)
+    assert [o.code for o in response.context["breadcrumb"]] == ["B1"]
 
 
 def test_city_gets_404_for_a_sibling_city(client, scripted_province):
