@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from branches.models import Organization, Role
+from members.models import LookupLog
 from members.models.moves import Reason
 from members.moves import move_create
 from reports.models import (
@@ -284,9 +285,16 @@ def build_world():
             school,
         )
 
-    # global rows: the login throttle's logs, task results, groups
+    # global rows: the login throttle's logs, task results, groups, the look-up log
     now = timezone.now()
     world.place(Group.objects.create(name="矩阵组"), None)
+    for role in ("city", "province"):
+        world.place(
+            LookupLog.objects.create(
+                user=users[role], username=users[role].username, scope_code="", lines=1
+            ),
+            None,
+        )
     world.place(
         AccessAttempt.objects.create(
             username="someone", ip_address="127.0.0.1", user_agent="test", failures_since_start=1
