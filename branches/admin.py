@@ -331,7 +331,7 @@ class CadreAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["organization", "position", "nature", "on_party_committee"]}),
         (
-            _("Person"),
+            _("Personal details"),
             {
                 "fields": [
                     "name",

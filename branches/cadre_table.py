@@ -15,6 +15,7 @@ them. One rejected row rolls back the whole file.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -195,7 +196,13 @@ def register_queryset(organization, *, user=None):
     if user is not None:
         queryset = access.scope_queryset(user, queryset, via="organization__")
     # Ordered by content alone, so that a register imported elsewhere exports in the same order.
-    return queryset.order_by("organization__code", "position", "start_date", "name", "id_number")
+    rank = Case(
+        *(
+            When(position=value, then=Value(index))
+            for index, value in enumerate(Cadre.Position.values)
+        )
+    )
+    return queryset.order_by("organization__code", rank, "start_date", "name", "id_number")
 
 
 def register_title(organization):

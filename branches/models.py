@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -260,17 +261,17 @@ class OrganizationAccess(models.Model):
 
 
 class Position(models.TextChoices):
-    SECRETARY = "secretary", _("secretary")
-    DEPUTY_SECRETARY = "deputy_secretary", _("deputy secretary")
-    ORGANIZATION = "organization", _("organisation committee member")
-    PUBLICITY = "publicity", _("publicity committee member")
-    DISCIPLINE = "discipline", _("discipline committee member")
-    MEMBER = "member", _("committee member")
+    SECRETARY = "secretary", pgettext_lazy("cadre position", "organisation secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", pgettext_lazy("cadre position", "deputy secretary")
+    ORGANIZATION = "organization", pgettext_lazy("cadre position", "organisation member")
+    PUBLICITY = "publicity", pgettext_lazy("cadre position", "publicity member")
+    DISCIPLINE = "discipline", pgettext_lazy("cadre position", "discipline member")
+    MEMBER = "member", pgettext_lazy("cadre position", "committee member")
 
 
 class Gender(models.TextChoices):
-    MALE = "M", _("male")
-    FEMALE = "F", _("female")
+    MALE = "M", pgettext_lazy("cadre", "male")
+    FEMALE = "F", pgettext_lazy("cadre", "female")
 
 
 class PoliticalStatus(models.TextChoices):
@@ -335,7 +336,7 @@ class Cadre(models.Model):
         verbose_name=_("organisation"),
     )
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
