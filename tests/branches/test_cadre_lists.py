@@ -89,7 +89,6 @@ def test_lists_are_one_query_each(small_province, django_assert_num_queries):
     p = small_province
     for org in (p.county, p.branch):
         CadreFactory(organization=org, term_end=TODAY)
-    p.city_user.refresh_from_db()
     cadres.without_secretary(p.city, user=p.province_user)  # reads the user's access once
     for build in (
         lambda: cadres.without_secretary(p.city, user=p.province_user),

@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from branches import access, cadre_table
@@ -225,3 +226,14 @@ def test_written_register_reads_back_with_the_reader(tmp_path, small_province, r
     assert table.title(small_province.county) == "团干部名册（甲县团委）"
     rows = read_xlsx(write_xlsx(tmp_path / "t.xlsx", HEADER, []))
     assert rows[1] == HEADER
+
+
+def test_export_report_command_writes_the_register(tmp_path, small_province, register):
+    out = tmp_path / "cadres.xlsx"
+    call_command(
+        "export_report", "cadres", "--org", "C1-K1", "--out", str(out), stdout=io.StringIO()
+    )
+    rows = read_xlsx(out)
+    assert rows[0][0] == "团干部名册（甲县团委）"
+    assert rows[1][: len(HEADER)] == HEADER
+    assert [row[4] for row in rows[2:]] == ["林晓明", "陈雅婷", "王志强"]

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from branches import services
 from branches.models import Cadre
@@ -234,7 +235,9 @@ def test_secretaries_see_their_branch_cadres_but_do_not_edit_them(client, small_
 
 def test_admin_action_ends_the_selected_posts(client, small_province):
     p = small_province
-    cadre = CadreFactory(organization=p.branch, start_date=date.today() - timedelta(days=400))
+    cadre = CadreFactory(
+        organization=p.branch, start_date=timezone.localdate() - timedelta(days=400)
+    )
     client.force_login(p.city_user)
     response = client.post(
         reverse("admin:branches_cadre_changelist"),
