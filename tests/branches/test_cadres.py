@@ -246,3 +246,22 @@ def test_admin_action_ends_the_selected_posts(client, small_province):
     assert response.status_code == HTTPStatus.FOUND
     cadre.refresh_from_db()
     assert cadre.ended_on is not None
+
+
+def test_admin_pages_render_in_chinese(client, small_province):
+    """The add form, the list with its filters and a cadre's history page answer, labelled by
+    the register's Chinese names."""
+    p = small_province
+    cadre = CadreFactory(organization=p.branch)
+    client.force_login(p.city_user)
+    add = client.get(reverse("admin:branches_cadre_add"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert add.status_code == HTTPStatus.OK
+    html = add.content.decode()
+    for label in ("职务", "任职性质", "是否同级党委委员", "届次", "届满时间", "政治面貌"):
+        assert label in html, label
+    listing = client.get(
+        reverse("admin:branches_cadre_changelist"), {"in_post": "yes", "under": "C1-K1"}
+    )
+    assert [c.pk for c in listing.context["cl"].result_list] == [cadre.pk]
+    history = client.get(reverse("admin:branches_cadre_history", args=[cadre.pk]))
+    assert history.status_code == HTTPStatus.OK
