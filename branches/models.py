@@ -407,11 +407,16 @@ class Cadre(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.get_position_display()} · {self.name}"
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # One written form before the length and format checks: spreadsheets carry spaces,
+        # full-width digits and a lower-case x.
         self.id_number = normalize_id_number(self.id_number)
         self.phone = normalize_phone(self.phone) if self.phone else ""
-        self.name = self.name.strip()
+        self.name = (self.name or "").strip()
+        super().clean_fields(exclude)
+
+    def clean(self):
+        super().clean()
         errors = {}
         born = None
         if len(self.id_number) == 18 and self.id_number[:17].isdigit():

@@ -42,7 +42,7 @@ def test_cadre_create_stores_the_person_and_the_term(small_province):
     cadre = create(
         small_province.county,
         user=small_province.city_user,
-        id_number=id_number.lower(),
+        id_number=f" {id_number[:6]} {id_number[6:].lower()}",
         phone="139 0591 0002",
         ethnicity="畲族",
         education="硕士研究生",
@@ -53,6 +53,7 @@ def test_cadre_create_stores_the_person_and_the_term(small_province):
     )
     cadre.refresh_from_db()
     assert cadre.phone == "13905910002"
+    assert cadre.id_number == id_number
     assert cadre.birth_date == date(1988, 4, 12)
     assert cadre.gender == Cadre.Gender.FEMALE
     assert cadre.is_active
