@@ -4,15 +4,17 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access, services
 from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter
+from branches.cadre_table import CADRE_IMPORT
 from branches.forms import OrganizationForm
 from branches.importing import ORGANIZATION_IMPORT
-from branches.models import Organization, OrganizationAccess
+from branches.models import Cadre, Organization, OrganizationAccess
 from youthleague.spreadsheets.admin import TableImportAdminMixin
 
 admin.site.site_header = _("Youth League membership records")
@@ -276,3 +278,90 @@ class ScopedUserAdmin(ScopedAdminMixin, UserAdmin):
     def user_role(self, obj):
         grant = getattr(obj, "organization_access", None)
         return grant.get_role_display() if grant else "—"
+
+
+class ActiveCadreFilter(admin.SimpleListFilter):
+    title = _("in post")
+    parameter_name = "in_post"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("in post")), ("no", _("post ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(ended_on__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+
+class CadreSubtreeFilter(SubtreeFilter):
+    via = "organization__"
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
+    """The cadre register of the user's subtree; writes go through the cadre services."""
+
+    scope_via = "organization__"
+    manage_capability = access.Capability.MANAGE_ORGANIZATIONS
+    table_import = CADRE_IMPORT
+    list_display = [
+        "name",
+        "position",
+        "organization",
+        "nature",
+        "phone",
+        "term",
+        "term_end",
+        "ended_on",
+    ]
+    list_select_related = ["organization"]
+    list_filter = [CadreSubtreeFilter, ActiveCadreFilter, "position", "nature", "political_status"]
+    search_fields = ["name", "organization__code", "organization__name"]
+    autocomplete_fields = ["organization"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["end_posts_today"]
+    fieldsets = [
+        (None, {"fields": ["organization", "position", "nature", "on_party_committee"]}),
+        (
+            _("Personal details"),
+            {
+                "fields": [
+                    "name",
+                    "id_number",
+                    "gender",
+                    "birth_date",
+                    "ethnicity",
+                    "education",
+                    "phone",
+                    "political_status",
+                ]
+            },
+        ),
+        (_("Term"), {"fields": ["start_date", "term", "term_end", "ended_on"]}),
+    ]
+
+    def organization_choices(self, request, db_field):
+        return access.manageable_organizations(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        services.cadre_save(cadre=obj, user=request.user)
+
+    @admin.action(description=_("End the selected posts today"))
+    def end_posts_today(self, request, queryset):
+        ended = 0
+        for cadre in queryset.filter(ended_on__isnull=True).select_related("organization"):
+            try:
+                services.cadre_end(cadre=cadre, ended_on=timezone.localdate(), user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{cadre}：{'；'.join(exc.messages)}", messages.ERROR)
+            else:
+                ended += 1
+        self.message_user(request, _("%(count)d post(s) ended.") % {"count": ended})

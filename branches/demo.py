@@ -3,14 +3,19 @@
 The tree holds the province committee, its nine cities and Pingtan, the four kinds of system
 committees beside them, counties, middle schools (public and private), townships, enterprises and
 a university whose committee forwarded the notice to its colleges, its independent college and its
-administration, as the seed notice shows.
+administration, as the seed notice shows. Its cadres (:func:`build_cadres`) leave a county and a
+school without a secretary and let some terms fall due.
 """
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from branches.models import Organization, Role
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+from stdnum.cn import ric
+
+from branches.models import Cadre, Organization, Role
 from branches.services import user_grant
 
 Kind = Organization.Kind
@@ -212,3 +217,83 @@ def create_logins(password=DEMO_PASSWORD):
             username=login.username, organization=organization, role=login.role, password=password
         )
     return DEMO_LOGINS
+
+
+# --- cadres ---------------------------------------------------------------------------------------
+
+#: organisations left without a secretary on record, for the lists to find
+DEMO_WITHOUT_SECRETARY = ("350322", "350404-S1")
+#: organisations whose term ends soon (days from today) or is over (negative)
+DEMO_TERMS_DUE = {"350300": 45, "350400": -20, "XMU-ECO": 75, "350102-S1": 30}
+_COMMITTEE_KINDS = {Kind.PROVINCE, Kind.CITY, Kind.WORKING_COMMITTEE, Kind.COUNTY, Kind.GRASSROOTS}
+_ETHNICITIES = ["汉族"] * 8 + ["畲族", "回族"]
+_EDUCATION = ["大学本科", "大学本科", "硕士研究生", "大学专科"]
+_TERM_YEARS = 5
+
+
+def _demo_id_number(rng, birth_date, gender, region):
+    sequence = rng.randrange(500) * 2 + (1 if gender == Cadre.Gender.MALE else 0)
+    body = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _demo_cadre(rng, organization, position, *, term_end, term, missing_details=False):
+    gender = rng.choice(Cadre.Gender.values)
+    birth_date = date(rng.randrange(1978, 1999), rng.randrange(1, 13), rng.randrange(1, 29))
+    region = organization.code[:6] if organization.code[:6].isdigit() else "350102"
+    start = date(term_end.year - _TERM_YEARS, term_end.month, min(term_end.day, 28))
+    committee = organization.kind in _COMMITTEE_KINDS
+    return Cadre(
+        organization=organization,
+        position=position,
+        name=_secretary_name(rng),
+        id_number="" if missing_details else _demo_id_number(rng, birth_date, gender, region),
+        gender=gender,
+        birth_date=birth_date,
+        ethnicity=rng.choice(_ETHNICITIES),
+        education=rng.choice(_EDUCATION),
+        phone="" if missing_details else f"139{rng.randrange(10**7, 10**8)}",
+        political_status=rng.choice(
+            [Cadre.PoliticalStatus.PARTY_MEMBER, Cadre.PoliticalStatus.LEAGUE_MEMBER]
+        ),
+        nature=Cadre.Nature.FULL_TIME if committee else Cadre.Nature.PART_TIME,
+        on_party_committee=committee and position == Cadre.Position.SECRETARY,
+        start_date=start,
+        term=term,
+        term_end=term_end,
+    )
+
+
+def build_cadres(seed=2019, today=None):
+    """Cadres of the demo tree: a secretary almost everywhere (not in
+    :data:`DEMO_WITHOUT_SECRETARY`), deputies and committee members in the committees, terms
+    due or over in :data:`DEMO_TERMS_DUE`, and some school records without phone or ID number.
+    Written with their history records; returns how many."""
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    cadres = []
+    for organization in Organization.objects.order_by("path"):
+        if organization.code in DEMO_WITHOUT_SECRETARY:
+            continue
+        if organization.is_branch and rng.random() < 0.25:
+            continue  # many branches have not entered their secretary yet
+        due = DEMO_TERMS_DUE.get(organization.code)
+        term_end = today + timedelta(days=due if due is not None else rng.randrange(120, 1700))
+        term = f"第{'一二三四五六七八'[rng.randrange(8)]}届"
+        positions = [Cadre.Position.SECRETARY]
+        if organization.kind in _COMMITTEE_KINDS:
+            positions += [Cadre.Position.DEPUTY_SECRETARY, Cadre.Position.ORGANIZATION]
+        for position in positions:
+            missing = organization.sector == Sector.SCHOOL and rng.random() < 0.2
+            cadres.append(
+                _demo_cadre(
+                    rng,
+                    organization,
+                    position,
+                    term_end=term_end,
+                    term=term,
+                    missing_details=missing,
+                )
+            )
+    bulk_create_with_history(cadres, Cadre)
+    return len(cadres)

@@ -1,12 +1,19 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from branches.validators import validate_phone
+from branches.validators import (
+    id_number_birth_date,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
 
 
 class OrganizationQuerySet(MP_NodeQuerySet):
@@ -248,3 +255,185 @@ class OrganizationAccess(models.Model):
                     )
                 }
             )
+
+
+# --- cadres (团干部) ------------------------------------------------------------------------------
+
+
+class Position(models.TextChoices):
+    SECRETARY = "secretary", pgettext_lazy("cadre position", "organisation secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", pgettext_lazy("cadre position", "deputy secretary")
+    ORGANIZATION = "organization", pgettext_lazy("cadre position", "organisation member")
+    PUBLICITY = "publicity", pgettext_lazy("cadre position", "publicity member")
+    DISCIPLINE = "discipline", pgettext_lazy("cadre position", "discipline member")
+    MEMBER = "member", pgettext_lazy("cadre position", "committee member")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", pgettext_lazy("cadre", "male")
+    FEMALE = "F", pgettext_lazy("cadre", "female")
+
+
+class PoliticalStatus(models.TextChoices):
+    PARTY_MEMBER = "party_member", _("CPC member")
+    PROBATIONARY = "probationary", _("CPC probationary member")
+    LEAGUE_MEMBER = "league_member", _("league member")
+    MASSES = "masses", _("the masses")
+    OTHER = "other", _("other")
+
+
+class Nature(models.TextChoices):
+    FULL_TIME = "full_time", _("full-time")
+    PART_TIME = "part_time", _("part-time")
+    SECONDED = "seconded", _("seconded")
+
+
+class CadreQuerySet(models.QuerySet):
+    def active(self):
+        """Cadres in post: their post has not ended."""
+        return self.filter(ended_on__isnull=True)
+
+    def secretaries(self):
+        return self.filter(position=Position.SECRETARY)
+
+    def incomplete(self):
+        """Cadres whose record lacks a phone or an ID number."""
+        return self.filter(Q(phone="") | Q(id_number=""))
+
+    def in_subtree(self, organization):
+        return self.filter(organization__path__startswith=organization.path)
+
+
+def secretary_on_record():
+    """True for an organisation (the outer row) with a 书记 in post."""
+    return Exists(Cadre.objects.active().secretaries().filter(organization=OuterRef("pk")))
+
+
+def cadre_records_complete():
+    """True for an organisation with a 书记 in post and no cadre in post missing a phone or an
+    ID number: what the notice means by complete cadre records."""
+    return secretary_on_record() & ~Exists(
+        Cadre.objects.active().incomplete().filter(organization=OuterRef("pk"))
+    )
+
+
+class Cadre(models.Model):
+    """A person holding a post in an organisation for a term (团干部).
+
+    A cadre need not be a member (cadres are often over 28), so the record carries the person
+    itself. A post in force has no ``ended_on``; an organisation has at most one 书记 in post.
+    """
+
+    Position = Position
+    Gender = Gender
+    PoliticalStatus = PoliticalStatus
+    Nature = Nature
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="cadres",
+        verbose_name=_("organisation"),
+    )
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    education = models.CharField(_("education"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    nature = models.CharField(_("nature of the post"), max_length=20, choices=Nature.choices)
+    on_party_committee = models.BooleanField(_("on the same-level party committee"), default=False)
+    start_date = models.DateField(_("in post since"))
+    term = models.CharField(
+        _("term"), max_length=20, blank=True, help_text=_("The term of office, such as 第三届.")
+    )
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
+    ended_on = models.DateField(_("left the post on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["organization__path", "position", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__in=Position.values), name="cadre_position_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=["", *Gender.values]), name="cadre_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(political_status__in=["", *PoliticalStatus.values]),
+                name="cadre_political_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(nature__in=Nature.values), name="cadre_nature_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="cadre_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gt=F("start_date")),
+                name="cadre_term_end_after_start",
+                violation_error_message=_("The term must end after the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("start_date")),
+                name="cadre_ended_after_start",
+                violation_error_message=_("A post cannot end before it started."),
+            ),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(position="secretary", ended_on__isnull=True),
+                name="cadre_one_secretary_in_post",
+                violation_error_message=_(
+                    "This organisation already has a secretary in post; end that post first."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "position"], name="cadre_org_position_idx"),
+            models.Index(fields=["term_end"], name="cadre_term_end_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_position_display()} · {self.name}"
+
+    def clean_fields(self, exclude=None):
+        # One written form before the length and format checks: spreadsheets carry spaces,
+        # full-width digits and a lower-case x.
+        self.id_number = normalize_id_number(self.id_number)
+        self.phone = normalize_phone(self.phone) if self.phone else ""
+        self.name = (self.name or "").strip()
+        super().clean_fields(exclude)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        born = None
+        if len(self.id_number) == 18 and self.id_number[:17].isdigit():
+            born = id_number_birth_date(self.id_number)
+        if born is not None:
+            if self.birth_date is None:
+                self.birth_date = born
+            elif self.birth_date != born:
+                errors["birth_date"] = _("The date of birth differs from the ID number's.")
+            gender = Gender.MALE if int(self.id_number[16]) % 2 else Gender.FEMALE
+            if not self.gender:
+                self.gender = gender
+            elif self.gender != gender:
+                errors["gender"] = _("The gender differs from the ID number's.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_active(self):
+        return self.ended_on is None

@@ -1,9 +1,11 @@
-"""Validators shared by every app that stores contact details."""
+"""Validators shared by every app that stores contact details and identities."""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as NumberError
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Area code 0xx or 0xxx, a 7- or 8-digit number, optionally an extension.
@@ -48,4 +50,36 @@ def validate_phone(value):
                 "Enter a mainland mobile number or a landline with its area code, such as 0591-87517537."
             ),
             code="invalid_phone",
+        )
+
+
+_ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def normalize_id_number(value):
+    """An ID number as stored: no white space, half-width characters, an upper-case X."""
+    value = (value or "").translate(_FULL_WIDTH).replace("Ｘ", "X").replace("ｘ", "X")
+    return "".join(value.split()).upper()
+
+
+def id_number_birth_date(value):
+    """The birth date an 18-character ID number carries, or None when it carries none."""
+    try:
+        return ric.get_birth_date(value)
+    except (NumberError, ValueError):
+        return None
+
+
+def validate_id_number(value):
+    """An 18-character ID number (GB 11643): 17 digits and a check character that agrees,
+    with a real birth date. The county code is not checked: codes change, people keep theirs."""
+    number = normalize_id_number(value)
+    if not _ID_NUMBER_RE.match(number) or ric.calc_check_digit(number) != number[-1]:
+        raise ValidationError(
+            _("Enter an 18-character ID number whose last character agrees with the others."),
+            code="invalid_id_number",
+        )
+    if id_number_birth_date(number) is None:
+        raise ValidationError(
+            _("This ID number does not carry a real birth date."), code="invalid_id_number"
         )

@@ -1,4 +1,5 @@
-"""The demo's campaigns: the 2019 notice's four deadlines, and the university's forward."""
+"""The demo's campaigns: the 2019 notice's four deadlines, a cadre records campaign in the
+same style, and the university's forward."""
 
 from datetime import date
 from decimal import Decimal
@@ -31,6 +32,15 @@ NOTICE_CAMPAIGNS = [
         "threshold": Decimal("0.05"),
         "direction": Direction.ABOVE,
         "description": "对照教育系统学生团员统计数据，逐个学校核实团员数量；差距超过5%须做出详细情况说明。",
+    },
+    {
+        "slug": "2019-cadres",
+        "name": "完善团干部信息",
+        "deadline": date(2019, 6, 30),
+        "metric": "cadre_complete_ratio",
+        "threshold": Decimal("0.80"),
+        "direction": Direction.BELOW,
+        "description": "完善学校领域团组织和团干部信息：每个团组织录入书记，团干部联系电话、身份证号齐全。",
     },
     {
         "slug": "2019-summary",

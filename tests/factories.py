@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from branches.models import Organization, OrganizationAccess, Role
+from branches.models import Cadre, Organization, OrganizationAccess, Role
 from members.demo import fake_id_number
 from members.models import add_months
 
@@ -244,3 +245,29 @@ def numbered_province():
         b1_secretary=user_with_role(b1, Role.SECRETARY, username="b1"),
         b2_secretary=user_with_role(b2, Role.SECRETARY, username="b2"),
     )
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    """A cadre in post with a complete record: pass ``organization=``."""
+
+    class Meta:
+        model = Cadre
+        exclude = ["serial"]
+
+    serial = factory.Sequence(lambda n: n)
+    position = Cadre.Position.SECRETARY
+    name = factory.Sequence(lambda n: f"干部{n}")
+    gender = factory.LazyAttribute(lambda o: "M" if o.serial % 2 else "F")
+    birth_date = factory.LazyAttribute(lambda o: date(1990, 1, 1) + timedelta(days=o.serial % 3000))
+    id_number = factory.LazyAttribute(
+        lambda o: fake_id_number(o.birth_date, o.gender, serial=o.serial)
+    )
+    ethnicity = "汉族"
+    education = "大学本科"
+    phone = "13900139000"
+    political_status = Cadre.PoliticalStatus.PARTY_MEMBER
+    nature = Cadre.Nature.PART_TIME
+    start_date = date(2021, 9, 1)
+    term = "第一届"
+    # Far from any warning: a test that wants a term due says so.
+    term_end = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=1000))

@@ -256,6 +256,8 @@ YOUTHLEAGUE = {
     "INTERCHANGEABLE_NUMBER_YEARS": ((2017, 2018),),
     # A moved member who has not reported this many days after the move is overdue.
     "MOVE_OVERDUE_DAYS": env_int("DJANGO_MOVE_OVERDUE_DAYS", 30),
+    # Terms of cadres ending within this many days are listed for re-election (换届提醒).
+    "CADRE_TERM_WARNING_DAYS": 90,
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

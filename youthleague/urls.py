@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/", report_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
     path("moves/", include("members.urls_moves")),
+    path("cadres/", include("branches.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
 ]

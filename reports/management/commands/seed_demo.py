@@ -44,6 +44,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             tree_demo.build_tree(seed=options["seed"])
             tree_demo.create_logins()
+            tree_demo.build_cadres(seed=options["seed"])
             member_demo.build_members(options["members"], seed=options["seed"])
             demo_numbers.build_numbering(seed=options["seed"])
             campaign_demo.build_campaigns()
