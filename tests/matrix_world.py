@@ -285,6 +285,10 @@ def build_world():
             school,
         )
 
+    # cadres: one in post in a committee and a branch of each city
+    for code in ("K", "B", "S", "K2", "F"):
+        world.place(factories.CadreFactory(organization=orgs[code]), orgs[code])
+
     # global rows: the login throttle's logs, task results, groups, the look-up log
     now = timezone.now()
     world.place(Group.objects.create(name="矩阵组"), None)
