@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from branches.validators import validate_phone
+from youthleague.text import VisibleTextValidator
 
 
 class OrganizationQuerySet(MP_NodeQuerySet):
@@ -72,7 +73,11 @@ class Organization(MP_Node):
     NoGraduationReason = NoGraduationReason
 
     code = models.CharField(_("organisation code"), max_length=32, unique=True)
-    name = models.CharField(_("organisation name"), max_length=100)
+    name = models.CharField(
+        _("organisation name"),
+        max_length=100,
+        validators=[VisibleTextValidator(_("organisation name"))],
+    )
     kind = models.CharField(_("organisation type"), max_length=20, choices=Kind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     school_code = models.CharField(
@@ -91,7 +96,12 @@ class Organization(MP_Node):
         choices=NoGraduationReason.choices,
         blank=True,
     )
-    secretary_name = models.CharField(_("secretary"), max_length=50, blank=True)
+    secretary_name = models.CharField(
+        _("secretary"),
+        max_length=50,
+        blank=True,
+        validators=[VisibleTextValidator(_("secretary"))],
+    )
     secretary_phone = models.CharField(
         _("secretary's phone"), max_length=20, blank=True, validators=[validate_phone]
     )
