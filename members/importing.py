@@ -138,8 +138,9 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
         # Every row is a new member: no look-up per row.
         force_init_instance = True
         use_bulk = True
-        # Nothing is inserted before every row has been checked.
-        batch_size = None
+        # Inserted in batches inside the import's one transaction, so that memory stays flat;
+        # once any row is rejected nothing more is inserted and the transaction rolls back.
+        batch_size = 2000
         skip_diff = True
         use_transactions = True
 

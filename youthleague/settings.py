@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "youthleague.spreadsheets",
     "branches",
     "members",
     "reports",

@@ -16,4 +16,5 @@ urlpatterns = [
     path("moves/", include("members.urls_moves")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
+    path("imports/", include("youthleague.spreadsheets.urls")),
 ]

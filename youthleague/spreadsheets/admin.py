@@ -3,13 +3,9 @@
 The uploaded file is checked in a dry run first; only when every row is accepted does the page
 offer to import it, and the confirmation re-runs the same import for real. The file waits between
 the two steps in a private folder under a random name that only the uploader's session knows.
+A file over the background threshold is handed to the task worker at once (see ``uploads``).
 """
 
-import secrets
-from pathlib import Path
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -17,17 +13,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from youthleague.spreadsheets.uploads import (
+    UploadForm,
+    import_job_start,
+    pending_dir,
+    runs_in_background,
+    upload_store,
+)
+
 SESSION_KEY = "pending_imports"
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-
-def _pending_dir():
-    folder = Path(getattr(settings, "IMPORT_PENDING_DIR", settings.MEDIA_ROOT / "pending-imports"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class TableImportAdminMixin:
@@ -73,7 +67,7 @@ class TableImportAdminMixin:
             if name is None:
                 messages.error(request, _("The upload has expired; choose the file again."))
                 return redirect(request.path)
-            stored = _pending_dir() / name
+            stored = pending_dir() / name
             try:
                 outcome = self.table_import.run(stored, user=request.user, dry_run=False)
             finally:
@@ -86,11 +80,19 @@ class TableImportAdminMixin:
         elif request.method == "POST":
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                token = secrets.token_hex(16)
-                stored = _pending_dir() / f"{token}.xlsx"
-                with stored.open("wb") as handle:
-                    for chunk in form.cleaned_data["file"].chunks():
-                        handle.write(chunk)
+                upload = form.cleaned_data["file"]
+                name = upload_store(upload)
+                if runs_in_background(upload):
+                    info = self.model._meta.app_label, self.model._meta.model_name
+                    job = import_job_start(
+                        user=request.user,
+                        table_import=self.table_import,
+                        file_name=name,
+                        back_url=reverse("admin:{}_{}_changelist".format(*info)),
+                    )
+                    return redirect("spreadsheets:import_job", job.pk)
+                token = name.removesuffix(".xlsx")
+                stored = pending_dir() / name
                 outcome = self.table_import.run(stored, user=request.user, dry_run=True)
                 if outcome.ok:
                     pending[token] = stored.name

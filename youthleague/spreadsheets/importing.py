@@ -11,13 +11,23 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.results import Result
 
-from youthleague.spreadsheets.reader import ROW_NUMBER, SpreadsheetError, read_table
+from youthleague.spreadsheets.reader import ROW_NUMBER, SpreadsheetError, iter_table, read_table
 
 logger = logging.getLogger(__name__)
+
+#: failures of the database itself, never of a row: the connection dropped, the server went away
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
+#: rejected rows kept for the user; the count of all of them is always given
+MAX_REPORTED_ERRORS = 1000
+
+
+def database_failure_message():
+    return _("The database connection was interrupted; nothing was imported. Please try again.")
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,10 @@ class ImportOutcome:
     created: int = 0
     updated: int = 0
     errors: list = field(default_factory=list)
+    #: the database (not the file) failed; ``errors`` then holds one message saying so
+    failed: bool = False
+    #: rows rejected in all, also those beyond the errors kept
+    rejected: int = 0
 
     @property
     def ok(self):
@@ -49,9 +63,11 @@ class ImportOutcome:
         return self.ok and not self.dry_run
 
     def summary(self):
+        if self.failed:
+            return database_failure_message()
         if not self.ok:
             return _("%(count)d row(s) rejected out of %(total)d; nothing was imported.") % {
-                "count": len({e.row for e in self.errors}),
+                "count": self.rejected or len({e.row for e in self.errors}),
                 "total": self.total,
             }
         if self.dry_run:
@@ -66,6 +82,14 @@ class ImportOutcome:
         }
 
 
+class LeanResult(Result):
+    """import-export's result without a record per accepted row: memory stays flat with the
+    file. The totals, and the rejected rows with their errors, are kept."""
+
+    def append_row_result(self, row_result):
+        pass
+
+
 class TableResourceMixin:
     """For resources fed by :class:`TableImport`: knows the user and the Excel row numbers."""
 
@@ -75,6 +99,10 @@ class TableResourceMixin:
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+
+    @classmethod
+    def get_result_class(cls):
+        return LeanResult
 
     @staticmethod
     def excel_row(row):
@@ -92,45 +120,78 @@ class TableImport:
     resource_class: type
     help_text: object = ""
 
+    #: where this import is defined, so that a background worker can rebuild it:
+    #: (dotted path of a TableImport or of a function returning one, its keyword arguments)
+    origin: tuple = None
+
     def read(self, file):
         return read_table(file, self.columns, self.required)
 
-    def run(self, file, *, user=None, dry_run=False):
-        """Import ``file``; nothing is written unless every row is accepted and not ``dry_run``."""
+    def run(self, file, *, user=None, dry_run=False, on_progress=None):
+        """Import ``file``; nothing is written unless every row is accepted and not ``dry_run``.
+
+        The rows stream from the file into the dataset the resource checks; ``on_progress(count)``
+        is called as rows are read. A failure of the database is reported as such, never as a
+        rejected row, and logged with its cause.
+        """
         outcome = ImportOutcome(dry_run=dry_run)
+        dataset = tablib.Dataset(headers=[ROW_NUMBER, *self.columns])
         try:
-            table = self.read(file)
+            rows = iter_table(file, self.columns, self.required, on_row=on_progress)
+            for number, record in rows:
+                dataset.append([number, *(record.get(column, "") for column in self.columns)])
         except SpreadsheetError as exc:
             outcome.errors.append(RowError(None, str(exc)))
             return outcome
-        dataset = tablib.Dataset(headers=[ROW_NUMBER, *self.columns])
-        for number, record in table.rows:
-            dataset.append([number, *(record.get(column, "") for column in self.columns)])
         outcome.total = len(dataset)
-        resource = self.resource_class(user=user)
-        result = resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=False,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-        )
+        try:
+            resource = self.resource_class(user=user)
+            result = resource.import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
+            )
+        except INFRASTRUCTURE_ERRORS as exc:
+            return self._failed(outcome, exc)
         excel_rows = [row[0] for row in dataset]
+        del dataset
+        causes = [error.error for error in result.base_errors] + [
+            error.error for error_row in result.error_rows for error in error_row.errors
+        ]
+        for cause in causes:
+            if isinstance(cause, INFRASTRUCTURE_ERRORS):
+                return self._failed(outcome, cause)
         labels = resource.column_labels
+        errors = []
         for error in result.base_errors:
-            outcome.errors.append(RowError(None, _describe(error.error)))
+            errors.append(RowError(None, _describe(error.error)))
         for error_row in result.error_rows:
             for error in error_row.errors:
-                outcome.errors.append(
-                    RowError(excel_rows[error_row.number - 1], _describe(error.error))
-                )
+                errors.append(RowError(excel_rows[error_row.number - 1], _describe(error.error)))
         for invalid in result.invalid_rows:
             for message in _validation_messages(invalid.error, labels):
-                outcome.errors.append(RowError(excel_rows[invalid.number - 1], message))
-        outcome.errors.sort(key=lambda e: e.row or 0)
+                errors.append(RowError(excel_rows[invalid.number - 1], message))
+        errors.sort(key=lambda e: e.row or 0)
+        outcome.rejected = len({e.row for e in errors if e.row is not None})
+        outcome.errors = errors[:MAX_REPORTED_ERRORS]
         totals = result.totals
         outcome.created = totals.get("new", 0)
         outcome.updated = totals.get("update", 0)
+        return outcome
+
+    def _failed(self, outcome, cause):
+        logger.error(
+            "Import of %s stopped: the database failed (%s: %s); nothing was written.",
+            self.name,
+            type(cause).__name__,
+            cause,
+            exc_info=cause,
+        )
+        outcome.failed = True
+        outcome.created = outcome.updated = 0
+        outcome.errors = [RowError(None, database_failure_message())]
         return outcome
 
 
