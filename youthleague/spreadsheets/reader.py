@@ -42,7 +42,7 @@ DEFAULT_LIMITS = {
     "MAX_COLUMNS": 60,
 }
 HEADER_SEARCH_ROWS = 5
-CHUNK = 2**20
+CHUNK = 256 * 1024
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ROW_NUMBER = "__row__"
