@@ -298,6 +298,8 @@ ROSTER_IMPORT = TableImport(
     columns=roster.HEADER,
     required=roster.REQUIRED_ON_IMPORT,
     resource_class=MemberResource,
+    # The roster can hold 200,000 rows; MemberResource only iterates them.
+    spooled=True,
     help_text=gettext_lazy(
         "One row per member. Organisations are referenced by their codes; 序号 and 录入时间 "
         "may be left out and are ignored. ID numbers and development numbers must be text "

@@ -7,6 +7,9 @@ rolls back.
 """
 
 import logging
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 
 import tablib
@@ -109,6 +112,41 @@ class TableResourceMixin:
         return row.get(ROW_NUMBER)
 
 
+class SpooledDataset(tablib.Dataset):
+    """A dataset whose rows wait in a temporary file, not in memory.
+
+    For resources that only iterate the dataset (as often as they like) and read its headers:
+    memory then does not grow with the file. Each iteration reads the file afresh.
+    """
+
+    def __init__(self, *, headers):
+        super().__init__(headers=headers)
+        handle, self._path = tempfile.mkstemp(prefix="import-", suffix=".rows")
+        self._writer = os.fdopen(handle, "wb")
+        self._count = 0
+
+    def append(self, row, tags=()):
+        pickle.dump(tuple(row), self._writer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __len__(self):
+        return self._count
+
+    @property
+    def height(self):
+        return self._count
+
+    def __iter__(self):
+        self._writer.flush()
+        with open(self._path, "rb") as reader:
+            for _index in range(self._count):
+                yield pickle.load(reader)
+
+    def close(self):
+        self._writer.close()
+        os.unlink(self._path)
+
+
 @dataclass(frozen=True)
 class TableImport:
     """One importable official table: its columns and the resource that stores its rows."""
@@ -123,6 +161,8 @@ class TableImport:
     #: where this import is defined, so that a background worker can rebuild it:
     #: (dotted path of a TableImport or of a function returning one, its keyword arguments)
     origin: tuple = None
+    #: keep the rows on disk (:class:`SpooledDataset`): for resources that only iterate them
+    spooled: bool = False
 
     def read(self, file):
         return read_table(file, self.columns, self.required)
@@ -135,7 +175,17 @@ class TableImport:
         rejected row, and logged with its cause.
         """
         outcome = ImportOutcome(dry_run=dry_run)
-        dataset = tablib.Dataset(headers=[ROW_NUMBER, *self.columns])
+        headers = [ROW_NUMBER, *self.columns]
+        dataset = (
+            SpooledDataset(headers=headers) if self.spooled else tablib.Dataset(headers=headers)
+        )
+        try:
+            return self._run(dataset, outcome, file, user, dry_run, on_progress)
+        finally:
+            if self.spooled:
+                dataset.close()
+
+    def _run(self, dataset, outcome, file, user, dry_run, on_progress):
         try:
             rows = iter_table(file, self.columns, self.required, on_row=on_progress)
             for number, record in rows:
@@ -155,24 +205,28 @@ class TableImport:
             )
         except INFRASTRUCTURE_ERRORS as exc:
             return self._failed(outcome, exc)
-        excel_rows = [row[0] for row in dataset]
-        del dataset
         causes = [error.error for error in result.base_errors] + [
             error.error for error_row in result.error_rows for error in error_row.errors
         ]
         for cause in causes:
             if isinstance(cause, INFRASTRUCTURE_ERRORS):
                 return self._failed(outcome, cause)
+        rejected = {e.number for e in result.error_rows} | {i.number for i in result.invalid_rows}
+        excel_rows = {}
+        if rejected:
+            for index, values in enumerate(dataset, 1):
+                if index in rejected:
+                    excel_rows[index] = values[0]
         labels = resource.column_labels
         errors = []
         for error in result.base_errors:
             errors.append(RowError(None, _describe(error.error)))
         for error_row in result.error_rows:
             for error in error_row.errors:
-                errors.append(RowError(excel_rows[error_row.number - 1], _describe(error.error)))
+                errors.append(RowError(excel_rows[error_row.number], _describe(error.error)))
         for invalid in result.invalid_rows:
             for message in _validation_messages(invalid.error, labels):
-                errors.append(RowError(excel_rows[invalid.number - 1], message))
+                errors.append(RowError(excel_rows[invalid.number], message))
         errors.sort(key=lambda e: e.row or 0)
         outcome.rejected = len({e.row for e in errors if e.row is not None})
         outcome.errors = errors[:MAX_REPORTED_ERRORS]
