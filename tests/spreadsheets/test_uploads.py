@@ -146,3 +146,23 @@ def test_the_class_page_hands_a_large_upload_to_the_worker(
     job = ImportJob.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert job.back_url == url and job.origin[1] == {"code": classes.code}
+
+
+def test_a_database_failure_in_the_worker_is_reported_as_such(
+    client, tmp_path, small_province, settings, django_capture_on_commit_callbacks
+):
+    """The job fails with the database message, not a row error; nothing is written."""
+    from django.db import InterfaceError, connection
+
+    from tests.spreadsheets.test_importing import MESSAGE, fail_on
+
+    settings.BACKGROUND_IMPORT_BYTES = 0
+    client.force_login(small_province.secretary)
+    wrapper = fail_on('INSERT INTO "members_member"', InterfaceError("connection already closed"))
+    with connection.execute_wrapper(wrapper), django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, roster_file(tmp_path, small_province))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.summary == MESSAGE and job.errors == [[None, MESSAGE]]
+    assert MESSAGE in client.get(response.url).content.decode()
+    assert not Member.objects.exists()
