@@ -257,6 +257,8 @@ UPLOAD_LIMITS = {
     "MAX_RATIO": env_int("YOUTHLEAGUE_UPLOAD_MAX_RATIO", 100),
     "MAX_ROWS": env_int("YOUTHLEAGUE_UPLOAD_MAX_ROWS", 200_000),
 }
+# Uploaded files go to a temporary file as they arrive, and stop being stored past the size limit.
+FILE_UPLOAD_HANDLERS = ["youthleague.spreadsheets.uploads.BoundedUploadHandler"]
 # Uploads larger than this run their dry run and their import in the task worker.
 BACKGROUND_IMPORT_BYTES = env_int("YOUTHLEAGUE_BACKGROUND_IMPORT_KB", 1024) * 1024
 

@@ -166,3 +166,28 @@ def test_a_database_failure_in_the_worker_is_reported_as_such(
     assert job.summary == MESSAGE and job.errors == [[None, MESSAGE]]
     assert MESSAGE in client.get(response.url).content.decode()
     assert not Member.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_and_not_stored_past_the_limit(
+    client, tmp_path, small_province, settings
+):
+    """The form says the file is too large; the temporary file stops growing at the limit."""
+    from youthleague.spreadsheets.uploads import BoundedUploadHandler
+
+    settings.UPLOAD_LIMITS = {**settings.UPLOAD_LIMITS, "MAX_FILE_BYTES": 2**20}
+    rows = [roster_row(small_province.branch, 1)]
+    path = hostile.oversized(tmp_path, roster.HEADER, rows, size=3 * 2**20)
+    client.force_login(small_province.secretary)
+    response = upload(client, path)
+    assert response.status_code == HTTPStatus.OK
+    assert "文件超过1 MB" in response.content.decode()
+    assert not ImportJob.objects.exists() and not Member.objects.exists()
+
+    handler = BoundedUploadHandler()
+    handler.new_file("file", "big.xlsx", "application/octet-stream", 3 * 2**20)
+    chunk = b"\0" * 64 * 1024
+    for start in range(0, 3 * 2**20, len(chunk)):
+        handler.receive_data_chunk(chunk, start)
+    stored = handler.file_complete(3 * 2**20)
+    assert stored.size == 3 * 2**20
+    assert (2**20) <= len(stored.read()) <= 2**20 + len(chunk)

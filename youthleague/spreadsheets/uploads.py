@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +27,21 @@ logger = logging.getLogger(__name__)
 
 #: rows between two progress updates of a background import
 PROGRESS_EVERY = 2000
+
+
+class BoundedUploadHandler(TemporaryFileUploadHandler):
+    """Every upload goes to a temporary file as it arrives, never into memory, and stops being
+    written once it passes the upload size limit: the reported size stays true, so the form
+    refuses the file, but a huge request cannot fill the disk."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received <= limit("MAX_FILE_BYTES") + len(raw_data):
+            self.file.write(raw_data)
 
 
 class UploadForm(forms.Form):
