@@ -90,6 +90,39 @@ def import_section(data):
     return lines
 
 
+def import_memory_section(data):
+    lines = [
+        "## Roster upload memory, 20,000 against 200,000 rows",
+        "",
+        "`python -m bench.import_memory` (its own SQLite database unless `--keep-db`)",
+        "",
+        "Each size is checked in a fresh process by the code an upload runs in the task worker",
+        "(`ROSTER_IMPORT`, a dry run: every row validated, inserted and rolled back); the peak is",
+        "the process's maximum resident set, about 120 MB of which is Django and the app before the",
+        "first row.",
+        "",
+        "| rows | file | step | seconds | peak memory |",
+        "|---:|---:|---|---:|---:|",
+    ]
+    runs = data["runs"]
+    for run in runs:
+        lines.append(
+            f"| {run['rows']:,} | {run['file_mb']} MB | {run['step']} | {run['seconds']} "
+            f"| {run['peak_mb']} MB |"
+        )
+    dry = {run["rows"]: run for run in runs if run["step"] == "dry run"}
+    if 200_000 in dry and 20_000 in dry:
+        large, small = dry[200_000]["peak_mb"], dry[20_000]["peak_mb"]
+        lines += [
+            "",
+            "| target | measured | verdict |",
+            "|---|---|---|",
+            f"| 200,000 rows under 300 MB | {large} MB | {verdict(large < 300)} |",
+            f"| 10 × the rows, peak grows by | {large - small:.0f} MB ({large / small:.2f} ×) | |",
+        ]
+    return lines
+
+
 def pages_section(title, name, data, targets):
     lines = [
         f"## {title}",
@@ -131,7 +164,8 @@ def http_section(data):
 def main():
     sections = []
     machine = None
-    for name in ("export_roster", "import_roster", "dashboards", "admin_list", "http_load"):
+    names = ("export_roster", "import_roster", "import_memory", "dashboards", "admin_list")
+    for name in (*names, "http_load"):
         data = load(name)
         if data is None:
             continue
@@ -140,6 +174,8 @@ def main():
             sections.append(export_section(data))
         elif name == "import_roster":
             sections.append(import_section(data))
+        elif name == "import_memory":
+            sections.append(import_memory_section(data))
         elif name == "dashboards":
             sections.append(
                 pages_section(

@@ -11,6 +11,7 @@ start with a title row; the header row is found by its cells, and every data row
 number that Excel shows, so errors can name it.
 """
 
+import io
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -103,8 +104,6 @@ def _too_large_when_expanded():
 def _open(file):
     """A binary file object over ``file`` (a path, bytes or a file object), and whether we own it."""
     if isinstance(file, (bytes, bytearray)):
-        import io
-
         return io.BytesIO(file), True
     if isinstance(file, str) or hasattr(file, "__fspath__"):
         return open(file, "rb"), True
@@ -191,6 +190,7 @@ def _check_zip(handle):
             OSError,
             expat.ExpatError,
             ValueError,
+            RuntimeError,  # an encrypted part
         ) as exc:
             raise _damaged() from exc
         except NotImplementedError as exc:  # an unsupported compression method
