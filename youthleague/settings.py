@@ -261,6 +261,8 @@ UPLOAD_LIMITS = {
 FILE_UPLOAD_HANDLERS = ["youthleague.spreadsheets.uploads.BoundedUploadHandler"]
 # Uploads larger than this run their dry run and their import in the task worker.
 BACKGROUND_IMPORT_BYTES = env_int("YOUTHLEAGUE_BACKGROUND_IMPORT_KB", 1024) * 1024
+# A background import still running after this long is reported as stopped (the worker died).
+IMPORT_STALLED_AFTER_MINUTES = env_int("YOUTHLEAGUE_IMPORT_STALLED_AFTER_MINUTES", 60)
 
 # Exports larger than this many rows run as background tasks with a progress page.
 BACKGROUND_EXPORT_ROWS = env_int("YOUTHLEAGUE_BACKGROUND_EXPORT_ROWS", 50_000)

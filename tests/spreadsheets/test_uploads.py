@@ -191,3 +191,21 @@ def test_an_oversized_upload_is_refused_and_not_stored_past_the_limit(
     stored = handler.file_complete(3 * 2**20)
     assert stored.size == 3 * 2**20
     assert (2**20) <= len(stored.read()) <= 2**20 + len(chunk)
+
+
+def test_a_job_whose_worker_stopped_says_so(client, small_province):
+    """A job still running long after it started is reported as stopped, not left spinning."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(
+        user=small_province.secretary,
+        title="名册",
+        origin=["members.importing.ROSTER_IMPORT", {}],
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now() - timedelta(hours=3),
+    )
+    client.force_login(small_province.secretary)
+    body = client.get(reverse("spreadsheets:import_job", args=[job.pk])).content.decode()
+    assert "后台任务进程在导入过程中停止" in body and "refresh" not in body

@@ -1,5 +1,7 @@
 """Large uploads imported by the task worker, with their progress and their outcome."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -36,6 +38,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     summary = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -49,8 +52,19 @@ class ImportJob(models.Model):
         return self.status == self.Status.DONE and not self.errors
 
     @property
+    def stalled(self):
+        """Running for longer than any import takes: the worker stopped (its transaction, and
+        so the import, was rolled back with it)."""
+        limit = timedelta(minutes=settings.IMPORT_STALLED_AFTER_MINUTES)
+        return (
+            self.status == self.Status.RUNNING
+            and self.started_at is not None
+            and timezone.now() - self.started_at > limit
+        )
+
+    @property
     def waiting(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.stalled
 
     @property
     def confirmable(self):

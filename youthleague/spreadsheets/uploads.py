@@ -156,7 +156,7 @@ def _discard_file(job):
 def import_job_run(job_id):
     """Run a queued job's dry run or import (the worker's side)."""
     if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
     ):
         return None
     job = ImportJob.objects.select_related("user").get(pk=job_id)
