@@ -14,6 +14,7 @@ from branches.validators import (
     validate_id_number,
     validate_phone,
 )
+from youthleague.text import VisibleTextValidator
 
 
 class OrganizationQuerySet(MP_NodeQuerySet):
@@ -79,7 +80,11 @@ class Organization(MP_Node):
     NoGraduationReason = NoGraduationReason
 
     code = models.CharField(_("organisation code"), max_length=32, unique=True)
-    name = models.CharField(_("organisation name"), max_length=100)
+    name = models.CharField(
+        _("organisation name"),
+        max_length=100,
+        validators=[VisibleTextValidator(_("organisation name"))],
+    )
     kind = models.CharField(_("organisation type"), max_length=20, choices=Kind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     school_code = models.CharField(
@@ -98,7 +103,12 @@ class Organization(MP_Node):
         choices=NoGraduationReason.choices,
         blank=True,
     )
-    secretary_name = models.CharField(_("secretary"), max_length=50, blank=True)
+    secretary_name = models.CharField(
+        _("secretary"),
+        max_length=50,
+        blank=True,
+        validators=[VisibleTextValidator(_("secretary"))],
+    )
     secretary_phone = models.CharField(
         _("secretary's phone"), max_length=20, blank=True, validators=[validate_phone]
     )

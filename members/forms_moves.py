@@ -10,6 +10,7 @@ from members import validators
 from members.divisions import validate_county_code
 from members.models import Member
 from members.models.moves import CloseReason, Reason
+from youthleague.spreadsheets.uploads import UploadForm as SpreadsheetUploadForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -182,5 +183,5 @@ class FillDateForm(forms.Form):
     )
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+class UploadForm(SpreadsheetUploadForm):
+    """The class page's spreadsheet upload, with the shared size limit."""

@@ -155,8 +155,9 @@ class MemberResource(TableResourceMixin, resources.ModelResource):
         # Every row is a new member: no look-up per row.
         force_init_instance = True
         use_bulk = True
-        # Nothing is inserted before every row has been checked.
-        batch_size = None
+        # Inserted in batches inside the import's one transaction, so that memory stays flat;
+        # once any row is rejected nothing more is inserted and the transaction rolls back.
+        batch_size = 2000
         skip_diff = True
         use_transactions = True
 
@@ -326,6 +327,8 @@ ROSTER_IMPORT = TableImport(
     resource_class=MemberResource,
     aliases=roster.ALIASES,
     person_column=roster.NAME,
+    # The roster can hold 200,000 rows; MemberResource only iterates them.
+    spooled=True,
     help_text=gettext_lazy(
         "One row per member. Organisations are referenced by their codes; a branch "
         "secretary may leave the codes out, and the members join their branch. 序号, 录入时间 "

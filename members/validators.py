@@ -12,12 +12,17 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members import id_numbers
+from youthleague.text import VisibleTextValidator
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 _SPACES = re.compile(r"[\s\u3000]+")
 DEVELOPMENT_NUMBER_RE = re.compile(r"^\d{12}$")
+
+#: a member's name refuses control, bidirectional and zero-width characters
+validate_member_name = VisibleTextValidator(pgettext_lazy("member", "name"))
 
 MIN_JOIN_AGE = 14
 MAX_JOIN_AGE = 28

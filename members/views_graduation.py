@@ -4,15 +4,14 @@ spreadsheet (checked in a dry run first, then imported all or nothing). Every wr
 :mod:`members.moves`.
 """
 
-import secrets
-from pathlib import Path
+import dataclasses
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from branches import access
@@ -28,6 +27,12 @@ from members.view_helpers import (
     requested_organization,
 )
 from youthleague.spreadsheets.exporting import export_response
+from youthleague.spreadsheets.uploads import (
+    import_job_start,
+    pending_dir,
+    runs_in_background,
+    upload_store,
+)
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 GRADUATION_PAGE_LIMIT = 300
@@ -146,10 +151,15 @@ def _class_branch(request, code):
     return branch
 
 
-def _pending_dir():
-    folder = Path(getattr(settings, "IMPORT_PENDING_DIR", settings.MEDIA_ROOT / "pending-imports"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _class_table_import(branch):
+    """The class's import, which a background worker can rebuild (see TableImport.origin)."""
+    return dataclasses.replace(
+        class_import(branch), origin=(f"{__name__}.class_import_by_code", {"code": branch.code})
+    )
+
+
+def class_import_by_code(code):
+    return _class_table_import(Organization.objects.get(code=code))
 
 
 @login_required
@@ -174,18 +184,25 @@ def graduating_class(request, code):
         request.FILES if action == "upload" else None,
     )
     outcome, token = None, None
-    table_import = class_import(branch)
+    table_import = _class_table_import(branch)
     if action == "form" and formset.is_valid():
         created = _create_from_formset(formset, to_move, user)
         if created is not None:
             messages.success(request, _("%(count)d move(s) recorded.") % {"count": len(created)})
             return redirect("moves:class", code=branch.code)
     elif action == "upload" and upload_form.is_valid():
-        token = secrets.token_hex(16)
-        stored = _pending_dir() / f"{token}.xlsx"
-        with stored.open("wb") as handle:
-            for chunk in upload_form.cleaned_data["file"].chunks():
-                handle.write(chunk)
+        upload = upload_form.cleaned_data["file"]
+        name = upload_store(upload)
+        if runs_in_background(upload):
+            job = import_job_start(
+                user=user,
+                table_import=table_import,
+                file_name=name,
+                back_url=reverse("moves:class", args=[branch.code]),
+            )
+            return redirect("spreadsheets:import_job", job.pk)
+        token = name.removesuffix(".xlsx")
+        stored = pending_dir() / name
         outcome = table_import.run(stored, user=user, dry_run=True)
         pending = request.session.get(SESSION_KEY, {})
         if outcome.ok:
@@ -202,7 +219,7 @@ def graduating_class(request, code):
         if entry is None or entry["branch"] != branch.pk:
             messages.error(request, _("The upload has expired; choose the file again."))
             return redirect("moves:class", code=branch.code)
-        stored = _pending_dir() / entry["file"]
+        stored = pending_dir() / entry["file"]
         try:
             outcome = table_import.run(stored, user=user, dry_run=False)
         finally:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Campaign
 from reports.spreadsheets.base import TABLES, table_kinds
+from youthleague.spreadsheets.reader import SpreadsheetError, check_upload
 
 
 def table_choices():
@@ -60,6 +61,8 @@ class CampaignForm(forms.ModelForm):
             "direction",
             "ranked_kind",
             "ranked_noun",
+            "numbers_from_year",
+            "numbers_to_year",
             "submission_tables",
             "description",
             "is_active",
@@ -80,6 +83,15 @@ class CampaignForm(forms.ModelForm):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("Stamped spreadsheet (.xlsx)"))
+
+    def clean_file(self):
+        """The same guards as every import: size, zip parts, decompressed size, sound XML."""
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except SpreadsheetError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
 
 
 class ReturnForm(forms.Form):

@@ -3,9 +3,20 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from branches.models import Organization, Role
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language, whatever a request before it left active
+    (the language switch test leaves English), so that messages read as users see them."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @dataclass

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "youthleague.spreadsheets",
     "branches",
     "members",
     "reports",
@@ -211,10 +212,14 @@ if not DEBUG:
         # The proxy does the redirect; Django's own check cannot see that.
         SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
-# Login throttling (django-axes): lock a username from one address after repeated failures.
-AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+# Login throttling (django-axes): lock a username from one address after repeated failures, and
+# an address after repeated failures whatever the usernames tried (password spraying).
+AXES_USERNAME_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", 7)
+AXES_FAILURE_LIMIT = "youthleague.throttle.failure_limit"
 AXES_COOLOFF_TIME = env_int("DJANGO_AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The first entry must stay the username with the address: youthleague.throttle relies on it.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "youthleague.client_ip.client_ip"
@@ -241,6 +246,23 @@ LOGGING = {
         "youthleague.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Uploaded spreadsheets (every import and /reports/verify/): each limit is checked before a row is
+# read; see youthleague/spreadsheets/reader.py for what each one bounds.
+UPLOAD_LIMITS = {
+    "MAX_FILE_BYTES": env_int("YOUTHLEAGUE_UPLOAD_MAX_MB", 50) * 2**20,
+    "MAX_PARTS": env_int("YOUTHLEAGUE_UPLOAD_MAX_PARTS", 500),
+    "MAX_PART_BYTES": env_int("YOUTHLEAGUE_UPLOAD_MAX_PART_MB", 512) * 2**20,
+    "MAX_TOTAL_BYTES": env_int("YOUTHLEAGUE_UPLOAD_MAX_EXPANDED_MB", 640) * 2**20,
+    "MAX_RATIO": env_int("YOUTHLEAGUE_UPLOAD_MAX_RATIO", 100),
+    "MAX_ROWS": env_int("YOUTHLEAGUE_UPLOAD_MAX_ROWS", 200_000),
+}
+# Uploaded files go to a temporary file as they arrive, and stop being stored past the size limit.
+FILE_UPLOAD_HANDLERS = ["youthleague.spreadsheets.uploads.BoundedUploadHandler"]
+# Uploads larger than this run their dry run and their import in the task worker.
+BACKGROUND_IMPORT_BYTES = env_int("YOUTHLEAGUE_BACKGROUND_IMPORT_KB", 1024) * 1024
+# A background import still running after this long is reported as stopped (the worker died).
+IMPORT_STALLED_AFTER_MINUTES = env_int("YOUTHLEAGUE_IMPORT_STALLED_AFTER_MINUTES", 60)
 
 # Exports larger than this many rows run as background tasks with a progress page.
 BACKGROUND_EXPORT_ROWS = env_int("YOUTHLEAGUE_BACKGROUND_EXPORT_ROWS", 50_000)

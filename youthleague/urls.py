@@ -17,4 +17,5 @@ urlpatterns = [
     path("cadres/", include("branches.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
+    path("imports/", include("youthleague.spreadsheets.urls")),
 ]

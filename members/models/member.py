@@ -75,7 +75,9 @@ class Member(models.Model):
     """A league member (团员) as entered into the system by their branch."""
 
     # A context keeps this "name" apart from django.contrib.auth's, whose translation wins otherwise.
-    name = models.CharField(pgettext_lazy("member", "name"), max_length=50)
+    name = models.CharField(
+        pgettext_lazy("member", "name"), max_length=50, validators=[validators.validate_member_name]
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices)
     ethnicity_note = models.CharField(

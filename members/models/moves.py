@@ -22,6 +22,7 @@ from branches import access
 from branches.models import Organization
 from members.divisions import county_division_name, validate_county_code
 from members.models.member import Member
+from youthleague.text import VisibleTextValidator
 
 
 class Reason(models.TextChoices):
@@ -188,18 +189,21 @@ class Move(models.Model):
         _("township or street"),
         max_length=50,
         blank=True,
+        validators=[VisibleTextValidator(_("township or street"))],
         help_text=_("The township or street (乡镇（街道）) of origin or of the workplace."),
     )
     destination_other_province = models.CharField(
         _("other province's system"),
         max_length=100,
         blank=True,
+        validators=[VisibleTextValidator(_("other province's system"))],
         help_text=_("The province and the organisation the member moved to there."),
     )
     note = models.CharField(
         _("note"),
         max_length=200,
         blank=True,
+        validators=[VisibleTextValidator(_("note"))],
         help_text=_("School, employer or unit at the destination."),
     )
     state = models.CharField(

@@ -231,6 +231,7 @@ def education_import(year):
         columns=IMPORT_COLUMNS,
         required=IMPORT_COLUMNS,
         resource_class=functools.partial(EducationCountResource, year=year),
+        origin=("reports.spreadsheets.school_counts.education_import", {"year": year}),
         help_text=gettext_lazy(
             "One year's figures: importing a year again replaces that year's figures. "
             "办学性质: 公办 or 民办. School codes are matched with the organisations' codes, "

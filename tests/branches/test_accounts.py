@@ -48,6 +48,29 @@ def test_repeated_failures_lock_the_account_and_are_logged(client, small_provinc
     assert any("locked out" in r.getMessage() and "sec" in r.getMessage() for r in caplog.records)
 
 
+def test_failures_spread_over_usernames_lock_the_address(client, small_province):
+    """Seven failures over five usernames from one address lock it, even for a right password."""
+    usernames = ["sec", "city", "prov", "county", "city2", "sec", "city"]
+    for username in usernames:
+        response = client.post(reverse("login"), {"username": username, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "prov", "password": "pass-word-123"})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    other = client.post(
+        reverse("login"),
+        {"username": "prov", "password": "pass-word-123"},
+        REMOTE_ADDR="10.9.8.7",
+    )
+    assert other.status_code == HTTPStatus.FOUND
+
+
+def test_a_few_failures_over_usernames_lock_nothing(client, small_province):
+    """Below the address limit and each username's limit, the right password still signs in."""
+    for username in ["sec", "city", "prov", "county"]:
+        client.post(reverse("login"), {"username": username, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "prov", "password": "pass-word-123"})
+    assert response.status_code == HTTPStatus.FOUND
+
+
 def test_client_ip_behind_a_proxy(rf, settings):
     from youthleague.client_ip import client_ip
 

@@ -3,13 +3,9 @@
 The uploaded file is checked in a dry run first; only when every row is accepted does the page
 offer to import it, and the confirmation re-runs the same import for real. The file waits between
 the two steps in a private folder under a random name that only the uploader's session knows.
+A file over the background threshold is handed to the task worker at once (see ``uploads``).
 """
 
-import secrets
-from pathlib import Path
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -19,26 +15,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from youthleague.spreadsheets.exporting import StoredFile, export_response
-from youthleague.spreadsheets.importing import write_error_report
+from youthleague.spreadsheets.uploads import (
+    UploadForm,
+    import_job_start,
+    pending_dir,
+    runs_in_background,
+    upload_store,
+)
 
 SESSION_KEY = "pending_imports"
 
 
-UPLOAD_ACCEPT = ".xlsx,.xls,.ods,.csv"
 ERROR_REPORTS_KEY = "import_error_reports"
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
-    )
-
-
-def _pending_dir():
-    folder = Path(getattr(settings, "IMPORT_PENDING_DIR", settings.MEDIA_ROOT / "pending-imports"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class TableImportAdminMixin:
@@ -95,7 +83,7 @@ class TableImportAdminMixin:
             if name is None:
                 messages.error(request, _("The upload has expired; choose the file again."))
                 return redirect(request.path)
-            stored = _pending_dir() / name
+            stored = pending_dir() / name
             try:
                 outcome = self.table_import.run(stored, user=request.user, dry_run=False)
             finally:
@@ -108,18 +96,29 @@ class TableImportAdminMixin:
         elif request.method == "POST":
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                token = secrets.token_hex(16)
-                stored = _pending_dir() / f"{token}.xlsx"
-                with stored.open("wb") as handle:
-                    for chunk in form.cleaned_data["file"].chunks():
-                        handle.write(chunk)
-                outcome = self.table_import.run(stored, user=request.user, dry_run=True)
+                upload = form.cleaned_data["file"]
+                name = upload_store(upload)
+                if runs_in_background(upload):
+                    info = self.model._meta.app_label, self.model._meta.model_name
+                    job = import_job_start(
+                        user=request.user,
+                        table_import=self.table_import,
+                        file_name=name,
+                        back_url=reverse("admin:{}_{}_changelist".format(*info)),
+                    )
+                    return redirect("spreadsheets:import_job", job.pk)
+                token = name.removesuffix(".xlsx")
+                stored = pending_dir() / name
+                report = pending_dir() / f"{self.table_import.name}-errors-{token[:8]}.xlsx"
+                outcome = self.table_import.run(
+                    stored, user=request.user, dry_run=True, error_report=str(report)
+                )
                 if outcome.ok:
                     pending[token] = stored.name
                     request.session[SESSION_KEY] = pending
                 else:
                     stored.unlink(missing_ok=True)
-                    error_report = self._keep_error_report(request, token, outcome)
+                    error_report = self._keep_error_report(request, token, outcome, report)
                     token = None
         context = {
             **self.admin_site.each_context(request),
@@ -141,14 +140,12 @@ class TableImportAdminMixin:
             "admin:{}_{}_{}".format(*info, view), args=args, current_app=self.admin_site.name
         )
 
-    def _keep_error_report(self, request, token, outcome):
-        """Write the rejected rows with their reasons; the uploader's session may fetch it."""
-        if not outcome.rows:
+    def _keep_error_report(self, request, token, outcome, report):
+        """Offer the error report the dry run wrote; only the uploader's session may fetch it."""
+        if not outcome.error_report_rows:
             return None
-        name = f"{self.table_import.name}-errors-{token[:8]}.xlsx"
-        write_error_report(self.table_import, outcome, str(_pending_dir() / name))
         reports = request.session.get(ERROR_REPORTS_KEY, {})
-        reports[token] = (name, len(outcome.rows))
+        reports[token] = (report.name, outcome.error_report_rows)
         request.session[ERROR_REPORTS_KEY] = reports
         return token
 
@@ -160,7 +157,7 @@ class TableImportAdminMixin:
         if self.table_import is None or not self.has_import_permission(request):
             raise PermissionDenied
         name, rows = request.session.get(ERROR_REPORTS_KEY, {}).get(token, (None, 0))
-        report = _pending_dir() / name if name and token.isalnum() else None
+        report = pending_dir() / name if name and token.isalnum() else None
         if report is None or not report.exists():
             raise Http404
         return export_response(

@@ -32,22 +32,28 @@ class Sheet:
     rows: object  # an iterator, consumed once
 
 
-def kind_of(data):
-    """'xlsx', 'xls', 'ods' or 'csv', from the first bytes of ``data``."""
-    if data.startswith(OLE2_SIGNATURE):
+def kind_of(handle):
+    """'xlsx', 'xls', 'ods' or 'csv', from the first bytes of the open binary file ``handle``
+    (left at its start)."""
+    handle.seek(0)
+    start = handle.read(4096)
+    handle.seek(0)
+    if start.startswith(OLE2_SIGNATURE):
         return "xls"
-    if data.startswith(b"PK"):
+    if start.startswith(b"PK"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with zipfile.ZipFile(handle) as archive:
                 names = set(archive.namelist())
                 if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
                     return "ods"
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                     return "xlsx"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
             pass
+        finally:
+            handle.seek(0)
         raise FormatError(_("The file is a zip archive but not a spreadsheet."))
-    if _looks_like_text(data):
+    if _looks_like_text(start):
         return "csv"
     raise FormatError(_("The file is not a spreadsheet. Upload an .xlsx, .xls, .ods or .csv file."))
 
@@ -68,9 +74,10 @@ def decode_text(data, *, partial=False):
     return None
 
 
-def csv_sheets(data):
-    """The one sheet of a CSV file."""
-    text = decode_text(data)
+def csv_sheets(handle):
+    """The one sheet of a CSV file (at most the upload limit's size, decoded whole)."""
+    handle.seek(0)
+    text = decode_text(handle.read())
     if text is None:
         raise FormatError(_("The CSV file is neither UTF-8 nor GB18030 text."))
     sample = text[:4096]
@@ -82,12 +89,14 @@ def csv_sheets(data):
     yield Sheet("CSV", ((number, row) for number, row in enumerate(reader, start=1)))
 
 
-def calamine_sheets(data):
-    """Every visible worksheet of an ``.xls`` or ``.ods`` file, read by python-calamine."""
+def calamine_sheets(handle):
+    """Every visible worksheet of an ``.xls`` or ``.ods`` file, read by python-calamine (a
+    sheet at a time; an ``.xls`` sheet holds at most 65,536 rows)."""
     import python_calamine
 
+    handle.seek(0)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
     except python_calamine.PasswordError as exc:
         raise FormatError(
             _("The file is password-protected. Remove the password and save it again.")

@@ -7,17 +7,27 @@ rolls back.
 """
 
 import logging
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.results import Result
 
-from youthleague.spreadsheets.reader import ROW_NUMBER, SpreadsheetError, as_text, read_table
+from youthleague.spreadsheets.reader import (
+    ROW_NUMBER,
+    SpreadsheetError,
+    as_text,
+    iter_table,
+    read_table,
+)
 from youthleague.spreadsheets.tables import OfficialTable, register
 from youthleague.spreadsheets.writer import Column, Kind, TableWriter
 
@@ -25,6 +35,14 @@ logger = logging.getLogger(__name__)
 
 #: the column an error report adds after the table's own
 ERROR_COLUMN = "错误原因"
+#: failures of the database itself, never of a row: the connection dropped, the server went away
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
+#: rejected rows kept for the user; the count of all of them is always given
+MAX_REPORTED_ERRORS = 1000
+
+
+def database_failure_message():
+    return _("The database connection was interrupted; nothing was imported. Please try again.")
 
 
 @dataclass(frozen=True)
@@ -53,8 +71,12 @@ class ImportOutcome:
     updated: int = 0
     errors: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
-    #: (row number, {column: value}) of every row of a file with rejected rows: the error report
-    rows: list = field(default_factory=list)
+    #: rows written to the error report, when one was asked for and rows were rejected
+    error_report_rows: int = 0
+    #: the database (not the file) failed; ``errors`` then holds one message saying so
+    failed: bool = False
+    #: rows rejected in all, also those beyond the errors kept
+    rejected: int = 0
 
     @property
     def ok(self):
@@ -77,13 +99,15 @@ class ImportOutcome:
         return _("Columns ignored: %(names)s.") % {"names": "、".join(self.ignored_columns)}
 
     def summary(self):
+        if self.failed:
+            return database_failure_message()
         if self.file_refused:
             return _("The file was not imported: %(reason)s") % {
                 "reason": "；".join(e.message for e in self.errors if e.row is None)
             }
         if not self.ok:
             return _("%(count)d row(s) rejected out of %(total)d; nothing was imported.") % {
-                "count": len({e.row for e in self.errors}),
+                "count": self.rejected or len({e.row for e in self.errors}),
                 "total": self.total,
             }
         if self.dry_run:
@@ -98,6 +122,14 @@ class ImportOutcome:
         }
 
 
+class LeanResult(Result):
+    """import-export's result without a record per accepted row: memory stays flat with the
+    file. The totals, and the rejected rows with their errors, are kept."""
+
+    def append_row_result(self, row_result):
+        pass
+
+
 class TableResourceMixin:
     """For resources fed by :class:`TableImport`: knows the user and the Excel row numbers."""
 
@@ -108,9 +140,48 @@ class TableResourceMixin:
         super().__init__(**kwargs)
         self.user = user
 
+    @classmethod
+    def get_result_class(cls):
+        return LeanResult
+
     @staticmethod
     def excel_row(row):
         return row.get(ROW_NUMBER)
+
+
+class SpooledDataset(tablib.Dataset):
+    """A dataset whose rows wait in a temporary file, not in memory.
+
+    For resources that only iterate the dataset (as often as they like) and read its headers:
+    memory then does not grow with the file. Each iteration reads the file afresh.
+    """
+
+    def __init__(self, *, headers):
+        super().__init__(headers=headers)
+        handle, self._path = tempfile.mkstemp(prefix="import-", suffix=".rows")
+        self._writer = os.fdopen(handle, "wb")
+        self._count = 0
+
+    def append(self, row, tags=()):
+        pickle.dump(tuple(row), self._writer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __len__(self):
+        return self._count
+
+    @property
+    def height(self):
+        return self._count
+
+    def __iter__(self):
+        self._writer.flush()
+        with open(self._path, "rb") as reader:
+            for _index in range(self._count):
+                yield pickle.load(reader)
+
+    def close(self):
+        self._writer.close()
+        os.unlink(self._path)
 
 
 @dataclass(frozen=True)
@@ -153,63 +224,116 @@ class TableImport:
         """The export log's name for an error report of this table."""
         return f"{self.name}_errors"
 
+    #: where this import is defined, so that a background worker can rebuild it:
+    #: (dotted path of a TableImport or of a function returning one, its keyword arguments)
+    origin: tuple = None
+    #: keep the rows on disk (:class:`SpooledDataset`): for resources that only iterate them
+    spooled: bool = False
+
     def read(self, file):
         return read_table(file, self.columns, self.required, self.aliases)
 
-    def run(self, file, *, user=None, dry_run=False):
-        """Import ``file``; nothing is written unless every row is accepted and not ``dry_run``."""
+    def run(self, file, *, user=None, dry_run=False, on_progress=None, error_report=None):
+        """Import ``file``; nothing is written unless every row is accepted and not ``dry_run``.
+
+        The rows stream from the file into the dataset the resource checks; ``on_progress(count)``
+        is called as rows are read. A failure of the database is reported as such, never as a
+        rejected row, and logged with its cause. When rows are rejected and ``error_report``
+        (a path) is given, the error report is written there (:func:`write_error_report`).
+        """
         outcome = ImportOutcome(dry_run=dry_run)
+        headers = [ROW_NUMBER, *self.columns]
+        dataset = (
+            SpooledDataset(headers=headers) if self.spooled else tablib.Dataset(headers=headers)
+        )
         try:
-            table = self.read(file)
+            return self._run(dataset, outcome, file, user, dry_run, on_progress, error_report)
+        finally:
+            if self.spooled:
+                dataset.close()
+
+    def _run(self, dataset, outcome, file, user, dry_run, on_progress, error_report):
+        try:
+            rows = iter_table(file, self.columns, self.required, self.aliases, on_row=on_progress)
+            outcome.ignored_columns = list(rows.ignored)
+            for number, record in rows:
+                dataset.append([number, *(record.get(column, "") for column in self.columns)])
         except SpreadsheetError as exc:
             outcome.errors.append(RowError(None, str(exc)))
             return outcome
-        outcome.ignored_columns = list(table.ignored)
-        dataset = tablib.Dataset(headers=[ROW_NUMBER, *self.columns])
-        for number, record in table.rows:
-            dataset.append([number, *(record.get(column, "") for column in self.columns)])
         outcome.total = len(dataset)
-        resource = self.resource_class(user=user)
-        result = resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=False,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-        )
-        excel_rows = [row[0] for row in dataset]
-        people = {}
-        if self.person_column in self.columns:
-            people = {n: as_text(r.get(self.person_column)) for n, r in table.rows}
+        try:
+            resource = self.resource_class(user=user)
+            result = resource.import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
+            )
+        except INFRASTRUCTURE_ERRORS as exc:
+            return self._failed(outcome, exc)
+        causes = [error.error for error in result.base_errors] + [
+            error.error for error_row in result.error_rows for error in error_row.errors
+        ]
+        for cause in causes:
+            if isinstance(cause, INFRASTRUCTURE_ERRORS):
+                return self._failed(outcome, cause)
+        rejected = {e.number for e in result.error_rows} | {i.number for i in result.invalid_rows}
+        excel_rows, people = {}, {}
+        person = 1 + self.columns.index(self.person_column) if self.person_column else None
+        if rejected:
+            for index, values in enumerate(dataset, 1):
+                if index in rejected:
+                    excel_rows[index] = values[0]
+                    if person is not None:
+                        people[values[0]] = as_text(values[person])
         labels = resource.column_labels
+        errors = []
 
         def row_error(number, message):
-            row = excel_rows[number - 1]
+            row = excel_rows[number]
             return RowError(row, message, people.get(row, ""))
 
         for error in result.base_errors:
-            outcome.errors.append(RowError(None, _describe(error.error)))
+            errors.append(RowError(None, _describe(error.error)))
         for error_row in result.error_rows:
             for error in error_row.errors:
-                outcome.errors.append(row_error(error_row.number, _describe(error.error)))
+                errors.append(row_error(error_row.number, _describe(error.error)))
         for invalid in result.invalid_rows:
             for message in _validation_messages(invalid.error, labels):
-                outcome.errors.append(row_error(invalid.number, message))
-        outcome.errors.sort(key=lambda e: e.row or 0)
-        if outcome.errors:
-            outcome.rows = table.rows
+                errors.append(row_error(invalid.number, message))
+        errors.sort(key=lambda e: e.row or 0)
+        outcome.rejected = len({e.row for e in errors if e.row is not None})
+        outcome.errors = errors[:MAX_REPORTED_ERRORS]
+        if errors and error_report is not None:
+            outcome.error_report_rows = write_error_report(self, dataset, errors, error_report)
         totals = result.totals
         outcome.created = totals.get("new", 0)
         outcome.updated = totals.get("update", 0)
         return outcome
 
+    def _failed(self, outcome, cause):
+        logger.error(
+            "Import of %s stopped: the database failed (%s: %s); nothing was written.",
+            self.name,
+            type(cause).__name__,
+            cause,
+            exc_info=cause,
+        )
+        outcome.failed = True
+        outcome.created = outcome.updated = 0
+        outcome.errors = [RowError(None, database_failure_message())]
+        return outcome
 
-def write_error_report(table_import, outcome, target):
-    """Every row of the file in the table's own columns plus 错误原因, which names what is
-    wrong with each rejected row: corrected, the file imports whole (the import ignores the
-    extra column, and an import is all or nothing, so the accepted rows must come along)."""
+
+def write_error_report(table_import, dataset, errors, target):
+    """Every row of the file (``dataset``: the row number, then the table's columns) with
+    错误原因 beside each rejected row, naming what is wrong: corrected, the report imports
+    whole (the import ignores the extra column, and an import is all or nothing, so the
+    accepted rows must come along). Returns the number of rows written."""
     reasons = {}
-    for error in outcome.errors:
+    for error in errors:
         if error.row is not None:
             reasons.setdefault(error.row, []).append(error.message)
     columns = [Column(name, Kind.TEXT, 16) for name in table_import.columns]
@@ -217,10 +341,10 @@ def write_error_report(table_import, outcome, target):
     with TableWriter(
         target, title=title, columns=[*columns, Column(ERROR_COLUMN, Kind.TEXT, 60)]
     ) as writer:
-        for number, record in outcome.rows:
-            cells = [_as_cell(record.get(name, "")) for name in table_import.columns]
+        for number, *values in dataset:
+            cells = [_as_cell(value) for value in values]
             writer.write_row([*cells, "；".join(reasons.get(number, []))])
-    return target
+        return writer.rows_written
 
 
 def _template_label(title):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.stamping import verify_workbook
+from youthleague.spreadsheets.reader import SpreadsheetError, check_upload
 
 
 class Command(BaseCommand):
@@ -10,6 +11,12 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, **options):
+        try:
+            check_upload(options["file"])
+        except SpreadsheetError as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        except OSError as exc:
+            raise CommandError(str(exc), returncode=1) from exc
         try:
             with open(options["file"], "rb") as handle:
                 verdict = verify_workbook(handle)
