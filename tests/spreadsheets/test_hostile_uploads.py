@@ -46,7 +46,7 @@ def hostile_file(kind, tmp_path, small_province, settings):
     if kind == "truncated XML":
         return hostile.truncated_xml(tmp_path, header, rows), DAMAGED
     if kind == "PDF renamed .xlsx":
-        return hostile.renamed_pdf(tmp_path), "不是Excel"
+        return hostile.renamed_pdf(tmp_path), "不是表格文件"
     if kind == "too many parts":
         return hostile.too_many_parts(tmp_path, header, rows), "部件超过"
     raise AssertionError(kind)

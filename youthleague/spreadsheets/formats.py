@@ -58,8 +58,14 @@ def kind_of(handle):
     raise FormatError(_("The file is not a spreadsheet. Upload an .xlsx, .xls, .ods or .csv file."))
 
 
+# Files people upload by mistake that are text-like at their start: never a CSV.
+_NOT_TABLES = (b"%PDF", b"{\\rtf", b"<?xml", b"<html", b"<!DOCTYPE", b"\x89PNG", b"\xff\xd8\xff")
+
+
 def _looks_like_text(data):
     sample = data[:4096]
+    if sample.lstrip().startswith(_NOT_TABLES):
+        return False
     return b"\x00" not in sample and decode_text(sample, partial=True) is not None
 
 

@@ -341,8 +341,10 @@ def write_error_report(table_import, dataset, errors, target):
     with TableWriter(
         target, title=title, columns=[*columns, Column(ERROR_COLUMN, Kind.TEXT, 60)]
     ) as writer:
+        width = len(table_import.columns)
         for number, *values in dataset:
-            cells = [_as_cell(value) for value in values]
+            # A resource may add columns of its own to the dataset: the file's come first.
+            cells = [_as_cell(value) for value in values[:width]]
             writer.write_row([*cells, "；".join(reasons.get(number, []))])
         return writer.rows_written
 
