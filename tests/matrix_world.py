@@ -39,6 +39,7 @@ from reports.models import (
 from reports.models.exports import Channel
 from reports.submissions import submission_create
 from tests import factories
+from youthleague.spreadsheets.models import ImportJob
 
 ROLES = ["anonymous", "secretary", "county", "city", "school", "province"]
 
@@ -283,6 +284,18 @@ def build_world():
                 education_count=10,
             ),
             school,
+        )
+
+    # background imports: each belongs to the user who uploaded the file
+    for role in ("secretary", "city", "province"):
+        world.place(
+            ImportJob.objects.create(
+                user=users[role],
+                title="导入新发展团员名册",
+                origin=["members.importing.ROSTER_IMPORT", {}],
+            ),
+            None,
+            rule=_own_job,
         )
 
     # cadres: one in post in a committee and a branch of each city

@@ -38,6 +38,7 @@ from members.models import Move
 from reports.models import Campaign, ExportJob, Submission, SubmissionFile
 from reports.spreadsheets.base import table_kinds
 from tests.matrix_world import ROLES, Placed, build_world
+from youthleague.spreadsheets.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +243,8 @@ FILLERS = {
     "reports:accept": _by_pk(Submission),
     "reports:return": _by_pk(Submission),
     "reports:submission_file": _by_pk(SubmissionFile),
+    "spreadsheets:import_job": _by_pk(ImportJob),
+    "spreadsheets:import_job_confirm": _by_pk(ImportJob),
     "moves:detail": _by_pk(Move),
     "moves:contact": _by_pk(Move),
     "moves:close": _by_pk(Move),
