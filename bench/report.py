@@ -126,10 +126,12 @@ def read_section(data):
         )
     lines += [
         "",
-        "For `.xlsx` the reader keeps openpyxl's stream: calamine loads the whole sheet into",
-        "memory before the first row, so its peak grows with the file, while the stream's stays",
-        "flat under the 200,000-row limit. `.xls` and `.ods`, which openpyxl cannot read, go",
-        "through calamine; `.xls` holds at most 65,535 rows, so its memory is bounded anyway.",
+        "calamine reads about ten times faster but holds the whole sheet in memory, so its peak",
+        "grows with the file; openpyxl's stream stays flat. The reader therefore takes calamine",
+        "for `.xls`, `.ods` and every `.xlsx` up to `FAST_READER_MAX_BYTES` (4 MB, about 60,000",
+        "rows of table 1-1) and openpyxl's stream above, so that a 200,000-row file stays flat.",
+        "`ours` adds the upload guards (every XML part inflated and parsed once before reading)",
+        "and holds the table in memory (`read_table`); imports stream it instead.",
     ]
 
 

@@ -33,12 +33,14 @@ def streaming_peak(path):
         tracemalloc.stop()
 
 
-def test_memory_stays_flat_with_the_number_of_rows(tmp_path):
+def test_memory_stays_flat_with_the_number_of_rows(tmp_path, settings):
     """Six times the rows take almost the same peak memory: no row is kept once read.
 
     Holding the rows would cost some 500 bytes a row here; what is left (under 150) is
-    openpyxl's parser keeping an emptied element per row, about 60 bytes.
+    openpyxl's parser keeping an emptied element per row, about 60 bytes. (The streaming
+    reader is forced: small files go to python-calamine, whose memory tracemalloc cannot see.)
     """
+    settings.UPLOAD_LIMITS = {"FAST_READER_MAX_BYTES": 0}
     small_count, small_peak = streaming_peak(generated(tmp_path / "small.xlsx", 2_000))
     large_count, large_peak = streaming_peak(generated(tmp_path / "large.xlsx", 12_000))
     assert (small_count, large_count) == (2_000, 12_000)
@@ -75,3 +77,25 @@ def test_a_doctype_in_a_part_is_refused(tmp_path):
     assert zipfile.is_zipfile(path)
     with pytest.raises(SpreadsheetError, match="已损坏"):
         check_upload(path)
+
+
+def test_the_reader_is_chosen_by_the_file_size(tmp_path, settings, monkeypatch):
+    """Up to FAST_READER_MAX_BYTES an .xlsx is read by python-calamine; above, streamed."""
+    from youthleague.spreadsheets import reader
+
+    used = []
+    monkeypatch.setattr(reader, "calamine_sheets", _spy(reader.calamine_sheets, used, "calamine"))
+    monkeypatch.setattr(reader, "_xlsx_sheets", _spy(reader._xlsx_sheets, used, "openpyxl"))
+    path = generated(tmp_path / "t.xlsx", 100)
+    assert sum(1 for _row in iter_table(path, COLUMNS)) == 100
+    settings.UPLOAD_LIMITS = {"FAST_READER_MAX_BYTES": path.stat().st_size - 1}
+    assert sum(1 for _row in iter_table(path, COLUMNS)) == 100
+    assert used == ["calamine", "openpyxl"]
+
+
+def _spy(function, used, name):
+    def wrapper(*args, **kwargs):
+        used.append(name)
+        return function(*args, **kwargs)
+
+    return wrapper

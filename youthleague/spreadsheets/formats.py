@@ -1,8 +1,8 @@
 """The kinds of file people upload, each opened as sheets of rows.
 
-``.xlsx`` is read by openpyxl in read-only mode (a stream, with defusedxml against hostile XML);
-``.xls`` (智慧团建's own template, and what many office suites still save) and ``.ods`` by
-python-calamine; ``.csv`` by the standard library, in UTF-8 (with or without a BOM) or GB18030,
+``.xls`` (智慧团建's own template, and what many office suites still save), ``.ods`` and an
+``.xlsx`` of ordinary size are read by python-calamine; a large ``.xlsx`` by openpyxl in
+read-only mode (a stream, with defusedxml against hostile XML; ``reader`` chooses); ``.csv`` by the standard library, in UTF-8 (with or without a BOM) or GB18030,
 the encodings that Excel and WPS write on Chinese systems. The kind is read from the file's first
 bytes, never from its name. ``bench/read_spreadsheets.py`` compares the readers.
 """

@@ -5,9 +5,10 @@ Every upload (each importer, and the stamped tables sent to ``/reports/verify/``
 ``.xls``, ``.ods`` or ``.csv`` (its kind read from its bytes, ``formats``) within
 ``UPLOAD_LIMITS`` (its size; for the zip containers of ``.xlsx`` and ``.ods``, the number of
 parts, each part's decompressed size, both as the zip directory declares it and as counted while
-inflating, and its compression ratio), and every XML part must be well formed. openpyxl then
-reads ``.xlsx`` in read-only mode with defusedxml present, row by row; python-calamine reads
-``.xls`` and ``.ods``. :func:`iter_table` yields the rows as they stream and stops at the row
+inflating, and its compression ratio), and every XML part must be well formed. python-calamine
+then reads ``.xls``, ``.ods`` and an ``.xlsx`` up to ``FAST_READER_MAX_BYTES`` (about ten times
+faster, holding the sheet in memory); a larger ``.xlsx`` streams through openpyxl in read-only
+mode with defusedxml present, row by row. :func:`iter_table` yields the rows as they stream and stops at the row
 limit, so memory does not grow with the file. The header row is found by its cells in the first
 rows of the first visible sheet that has one (``headers``: white space ignored, aliases known,
 unknown columns ignored and listed), and every data row keeps the row number that Excel shows,
@@ -54,6 +55,10 @@ DEFAULT_LIMITS = {
     # data rows and columns of the sheet read
     "MAX_ROWS": 200_000,
     "MAX_COLUMNS": 60,
+    # an .xlsx up to this size is read by python-calamine, about ten times faster than
+    # openpyxl but holding the whole sheet in memory (about 1.4 KB a row of table 1-1);
+    # a larger one streams through openpyxl, whose memory stays flat (BENCHMARKS.md)
+    "FAST_READER_MAX_BYTES": 4 * 2**20,
 }
 CHUNK = 256 * 1024
 
@@ -281,7 +286,7 @@ def _xlsx_sheets(handle):
 
 
 def _sheets(handle, kind):
-    if kind == "xlsx":
+    if kind == "xlsx" and _size(handle) > limit("FAST_READER_MAX_BYTES"):
         return _xlsx_sheets(handle)
     if kind == "csv":
         return csv_sheets(handle)
