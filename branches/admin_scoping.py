@@ -109,3 +109,25 @@ class SubtreeFilter(admin.SimpleListFilter):
             return queryset
         node = access.organization_for(request.user, self.value())
         return queryset.filter(**{f"{self.via}path__startswith": node.path})
+
+
+class AuditLogAdminMixin:
+    """A log that only those who read the logs may open, and that nobody edits through the
+    admin (the export log, the look-up log)."""
+
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return access.can(request.user, access.Capability.READ_EXPORT_LOG)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.user, access.Capability.READ_EXPORT_LOG)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access
-from branches.admin_scoping import ScopedAdminMixin
+from branches.admin_scoping import AuditLogAdminMixin, ScopedAdminMixin
 from reports.forms import CampaignForm
 from reports.models import (
     Campaign,
@@ -187,7 +187,7 @@ class IssuerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     """Provincial staff read who exported what."""
 
     list_display = ["created_at", "user", "kind", "organization_code", "rows", "stamped", "channel"]
@@ -195,22 +195,6 @@ class ExportLogAdmin(admin.ModelAdmin):
     search_fields = ["organization_code", "user__username"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-    show_full_result_count = False
-
-    def has_module_permission(self, request):
-        return access.can(request.user, access.Capability.READ_EXPORT_LOG)
-
-    def has_view_permission(self, request, obj=None):
-        return access.can(request.user, access.Capability.READ_EXPORT_LOG)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SubmissionFileInline(admin.TabularInline):
