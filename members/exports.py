@@ -7,24 +7,24 @@ logged, and prepared by the task worker when large.
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members import ledger, moves, privacy
+from members import lookup, moves, privacy
 from members.importing_moves import TEMPLATE_COLUMNS
 from youthleague.spreadsheets.tables import OfficialTable, register
 
 
 def _lookup_rows(organization, user=None, lines=()):
-    return ledger.lookup_rows(ledger.look_up(list(lines), user=user, downloaded=True))
+    return lookup.lookup_rows(lookup.look_up(list(lines), user=user, downloaded=True))
 
 
 def _lookup_count(organization, user=None, lines=()):
-    return min(len(lines), ledger.LOOKUP_LIMIT)
+    return min(len(lines), lookup.LOOKUP_LIMIT)
 
 
 LOOKUP = register(
     OfficialTable(
         kind="lookup",
         title=lambda organization, **options: str(_("Whereabouts of development numbers")),
-        columns=ledger.LOOKUP_COLUMNS,
+        columns=lookup.LOOKUP_COLUMNS,
         rows=_lookup_rows,
         count=_lookup_count,
         options=("lines",),

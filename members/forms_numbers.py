@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members import ledger, numbering, validators
+from members import lookup, numbering, validators
 from members.models import NumberRange, UnusedNumber, format_number
 
 
@@ -102,14 +102,14 @@ class LookupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lines"].help_text = _("Up to %(limit)d lines; paste a column from Excel.") % {
-            "limit": ledger.LOOKUP_LIMIT
+            "limit": lookup.LOOKUP_LIMIT
         }
 
     def clean_lines(self):
         lines = [line for line in self.cleaned_data["lines"].splitlines() if line.strip()]
-        if len(lines) > ledger.LOOKUP_LIMIT:
+        if len(lines) > lookup.LOOKUP_LIMIT:
             raise ValidationError(
                 _("At most %(limit)d lines at a time; this has %(count)d.")
-                % {"limit": ledger.LOOKUP_LIMIT, "count": len(lines)}
+                % {"limit": lookup.LOOKUP_LIMIT, "count": len(lines)}
             )
         return lines

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from branches import access
 from branches.models import Organization
-from members import ledger, numbering
+from members import ledger, lookup, numbering
 from members.forms_numbers import LookupForm
 from members.models import format_number
 from youthleague.spreadsheets.exporting import export_response
@@ -115,18 +115,18 @@ def lookup_page(request):
                 organization=organization,
                 options={"lines": form.cleaned_data["lines"]},
             )
-        findings = ledger.look_up(form.cleaned_data["lines"], user=request.user)
+        findings = lookup.look_up(form.cleaned_data["lines"], user=request.user)
     counts = {}
     for finding in findings or []:
         counts[finding.whereabouts] = counts.get(finding.whereabouts, 0) + 1
     context = {
         "form": form,
-        "findings": findings[: ledger.FINDINGS_SHOWN] if findings else findings,
-        "findings_cut": bool(findings) and len(findings) > ledger.FINDINGS_SHOWN,
+        "findings": findings[: lookup.FINDINGS_SHOWN] if findings else findings,
+        "findings_cut": bool(findings) and len(findings) > lookup.FINDINGS_SHOWN,
         "total": len(findings or []),
         "counts": [
-            (ledger.Whereabouts(key).label, key, counts[key])
-            for key in ledger.Whereabouts.values
+            (lookup.Whereabouts(key).label, key, counts[key])
+            for key in lookup.Whereabouts.values
             if key in counts
         ],
         "organization": organization,

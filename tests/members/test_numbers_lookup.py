@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from members import ledger
+from members import lookup
 from members.demo import fake_id_number
 from members.models import LookupLog, Member
 from tests.factories import IssuedNumberFactory, n2019, new_member, numbered_province
@@ -20,7 +20,7 @@ def p():
 
 
 def whereabouts(p, user, lines):
-    return [(f.whereabouts, f.detail) for f in ledger.look_up(lines, user=user)]
+    return [(f.whereabouts, f.detail) for f in lookup.look_up(lines, user=user)]
 
 
 def test_each_whereabouts_for_a_city(p):
@@ -92,7 +92,7 @@ def test_lookup_queries_are_bounded_by_chunks(p, django_assert_max_num_queries):
     """10,000 numbers: four queries per chunk of 1,000 and one for the user's ranges."""
     lines = [str(n2019(10001) + i) for i in range(10_000)]
     with django_assert_max_num_queries(4 * 10 + 4):
-        found = ledger.look_up(lines, user=p.c1_user)
+        found = lookup.look_up(lines, user=p.c1_user)
     assert len(found) == 10_000
 
 
@@ -185,7 +185,7 @@ def test_every_look_up_is_logged(client, p):
 
 
 def test_the_look_up_log_is_read_by_provincial_staff(client, p):
-    ledger.look_up(["201900010001"], user=p.c1_user)
+    lookup.look_up(["201900010001"], user=p.c1_user)
     url = reverse("admin:members_lookuplog_changelist")
     client.force_login(p.c1_user)
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
@@ -193,3 +193,17 @@ def test_the_look_up_log_is_read_by_provincial_staff(client, p):
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
     assert "c1" in response.content.decode()
+
+
+def test_an_unused_number_of_an_open_year_is_available(p):
+    """Until its year is over an unused number is available (可用), not unaccounted; the
+    same number a year later is unaccounted."""
+    from django.utils import timezone
+
+    from tests.factories import NumberRangeFactory
+
+    year = timezone.localdate().year
+    NumberRangeFactory(organization=p.province, first=year * 10**8 + 1, last=year * 10**8 + 50)
+    NumberRangeFactory(organization=p.c1, first=year * 10**8 + 1, last=year * 10**8 + 20)
+    found = whereabouts(p, p.c1_user, [f"{year}00000005", "201900010030"])
+    assert [w for w, _d in found] == ["available", "unaccounted"]
