@@ -133,6 +133,7 @@ def read_section(data):
         "`ours` adds the upload guards (every XML part inflated and parsed once before reading)",
         "and holds the table in memory (`read_table`); imports stream it instead.",
     ]
+    return lines
 
 
 def import_memory_section(data):
