@@ -262,3 +262,24 @@ def test_close_org_command_closes_merges_and_names_what_remains(school):
     full.refresh_from_db()
     assert full.merged_into == survivor
     assert Member.objects.get(name="王五").branch == survivor
+
+
+def test_admin_action_closes_empty_organisations_and_names_what_keeps_the_others(client, school):
+    """The admin's action closes the selected empty organisations and reports, by name, what
+    keeps the others open; another city's organisation is not even listed."""
+    from django.urls import reverse
+
+    empty = _class(school, "CB1")
+    full = _class(school, "CB2")
+    factories.MemberFactory(branch=full, name="赵六")
+    client.force_login(factories.user_with_role(school, Role.COMMITTEE))
+    response = client.post(
+        reverse("admin:branches_organization_changelist"),
+        {"action": "close_today", "_selected_action": [empty.pk, full.pk]},
+        follow=True,
+    )
+    empty.refresh_from_db()
+    full.refresh_from_db()
+    assert not empty.is_open
+    assert full.is_open
+    assert "赵六" in response.content.decode()
