@@ -146,6 +146,12 @@ def visible_organizations(user):
     return scope_queryset(user, Organization.objects.all())
 
 
+def pickable_organizations(user):
+    """Organisations a form may point to: the visible ones still open. Closed and merged
+    organisations stay visible (history, admin lists, past figures) but take nothing new."""
+    return visible_organizations(user).current()
+
+
 def is_in_scope(user, organization):
     """Whether the user may see ``organization`` (no query)."""
     role = role_of(user)
@@ -218,10 +224,11 @@ def require(user, capability, organization=None):
 
 
 def manageable_organizations(user):
-    """Organisations whose record the user may edit: committees their subtree, province all."""
+    """Organisations whose record the user may edit and a form may point to: committees their
+    subtree, province all; closed and merged organisations take nothing new."""
     if not can(user, Capability.MANAGE_ORGANIZATIONS):
         return Organization.objects.none()
-    return visible_organizations(user)
+    return pickable_organizations(user)
 
 
 def can_manage_organization(user, organization):

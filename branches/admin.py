@@ -54,6 +54,27 @@ class GraduationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    title = _("organisation status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", _("in use")),
+            ("closed", _("closed (撤销)")),
+            ("merged", _("merged into another")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.current()
+        if self.value() == "closed":
+            return queryset.closed()
+        if self.value() == "merged":
+            return queryset.filter(status=Organization.Status.MERGED)
+        return queryset
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
     form = OrganizationForm
@@ -69,20 +90,62 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
         "ownership",
         "graduation_date",
         "secretary_name",
+        "status",
     ]
     list_display_links = ["code", "tree_name"]
-    list_filter = [SubtreeFilter, DepthFilter, "kind", "sector", "ownership", GraduationFilter]
+    list_filter = [
+        SubtreeFilter,
+        StatusFilter,
+        DepthFilter,
+        "kind",
+        "sector",
+        "ownership",
+        GraduationFilter,
+    ]
     search_fields = ["code", "name", "school_code"]
     ordering = ["path"]
     list_per_page = 50
     show_full_result_count = False
-    actions = None  # not even the site-wide bulk delete: it would bypass the leaf-only rule
+    # Not the site-wide bulk delete: it would bypass the leaf-only rule.
+    actions = ["close_today"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "parent_code", "kind", "sector"]}),
+        (None, {"fields": ["code", "name", "parent_code", "kind", "sector", "opened_on"]}),
         (_("School"), {"fields": ["school_code", "ownership"]}),
         (_("Class branch"), {"fields": ["graduation_date", "no_graduation_reason"]}),
         (_("Secretary"), {"fields": ["secretary_name", "secretary_phone"]}),
+        (
+            _("Closing"),
+            {"fields": ["status", "closed_on", "closing_reason", "merged_into"]},
+        ),
     ]
+    readonly_fields = ["status", "closed_on", "closing_reason", "merged_into"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        if not access.can(request.user, self.manage_capability):
+            actions.pop("close_today", None)
+        return actions
+
+    @admin.action(description=_("Close (撤销) the selected organisations today"))
+    def close_today(self, request, queryset):
+        closed = 0
+        for organization in queryset.current().order_by("-depth", "path"):
+            try:
+                services.organization_close(
+                    organization=organization, on=timezone.localdate(), user=request.user
+                )
+            except ValidationError as exc:
+                self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            else:
+                closed += 1
+        self.message_user(request, _("%(count)d organisation(s) closed.") % {"count": closed})
+
+    def get_search_results(self, request, queryset, search_term):
+        # A form's look-up (the admin's autocomplete) offers only organisations still open.
+        if getattr(request.resolver_match, "url_name", "") == "autocomplete":
+            queryset = queryset.current()
+        return super().get_search_results(request, queryset, search_term)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
@@ -195,7 +258,7 @@ class OrganizationAccessInline(admin.StackedInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Organization:
-            kwargs["queryset"] = access.visible_organizations(request.user)
+            kwargs["queryset"] = access.pickable_organizations(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -49,7 +49,7 @@ class ScopedAdminMixin:
 
     def organization_choices(self, request, db_field):
         """Organisations a foreign key may point to; override to narrow further."""
-        return access.visible_organizations(request.user)
+        return access.pickable_organizations(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Organization:

@@ -243,7 +243,7 @@ class CadreResourceBase(TableResourceMixin, resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         if self.user is not None:
-            self.fields["organization"].widget.organizations = access.visible_organizations(
+            self.fields["organization"].widget.organizations = access.pickable_organizations(
                 self.user
             )
 

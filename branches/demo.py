@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from stdnum.cn import ric
 
 from branches.models import Cadre, Organization, Role
-from branches.services import user_grant
+from branches.services import organization_close, organization_save, user_grant
 
 Kind = Organization.Kind
 Sector = Organization.Sector
@@ -297,3 +297,29 @@ def build_cadres(seed=2019, today=None):
             )
     bulk_create_with_history(cadres, Cadre)
     return len(cadres)
+
+
+#: a class branch that graduated in 2018, whose members all moved on, closed (撤销) that summer
+CLOSED_CLASS = ("XMU-INF", "XMU-INF-C2014", "计算机科学与技术2014级团支部", date(2018, 6, 30))
+
+
+def build_closed_class():
+    """A graduated class branch, emptied and closed: it keeps its record and history but no
+    longer appears in pickers or live figures. Built after the members, which avoid it."""
+    parent_code, code, name, graduated = CLOSED_CLASS
+    branch = organization_save(
+        organization=Organization(
+            code=code,
+            name=name,
+            kind=Kind.CLASS_BRANCH,
+            sector=Sector.SCHOOL,
+            graduation_date=graduated,
+            opened_on=date(graduated.year - 4, 9, 1),
+        ),
+        parent=Organization.objects.get(code=parent_code),
+    )
+    return organization_close(
+        organization=branch,
+        on=graduated + timedelta(days=62),
+        reason="班级毕业，团员组织关系均已转出",
+    )

@@ -24,6 +24,7 @@ class OrganizationForm(forms.ModelForm):
             "name",
             "kind",
             "sector",
+            "opened_on",
             "school_code",
             "ownership",
             "graduation_date",

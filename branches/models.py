@@ -32,6 +32,14 @@ class OrganizationQuerySet(MP_NodeQuerySet):
     def class_branches(self):
         return self.filter(kind=Organization.Kind.CLASS_BRANCH)
 
+    def current(self):
+        """Organisations still open: neither closed (撤销) nor merged into another."""
+        return self.filter(status=Organization.Status.OPEN)
+
+    def closed(self):
+        """Closed or merged organisations: kept, with their history, but no longer in use."""
+        return self.exclude(status=Organization.Status.OPEN)
+
 
 class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
     def get_queryset(self):
@@ -71,10 +79,21 @@ class NoGraduationReason(models.TextChoices):
     MIXED = "mixed", _("mixed branch")
 
 
+class Status(models.TextChoices):
+    OPEN = "open", pgettext_lazy("organisation status", "open")
+    CLOSED = "closed", pgettext_lazy("organisation status", "closed")
+    MERGED = "merged", pgettext_lazy("organisation status", "merged into another")
+
+
 class Organization(MP_Node):
-    """A node of the league's organisation tree (团组织), from the province down to a branch."""
+    """A node of the league's organisation tree (团组织), from the province down to a branch.
+
+    An organisation is never deleted once it holds records: it is closed (撤销) or merged into
+    another, and stays in the tree with its history, out of pickers and live figures.
+    """
 
     Kind = Kind
+    Status = Status
     Sector = Sector
     Ownership = Ownership
     NoGraduationReason = NoGraduationReason
@@ -113,6 +132,28 @@ class Organization(MP_Node):
         _("secretary's phone"), max_length=20, blank=True, validators=[validate_phone]
     )
 
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    status = models.CharField(
+        _("organisation status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+        editable=False,
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    closing_reason = models.CharField(
+        _("reason for the closure"), max_length=200, blank=True, editable=False
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+
     history = HistoricalRecords(excluded_fields=["numchild"])
 
     objects = OrganizationManager()
@@ -148,6 +189,23 @@ class Organization(MP_Node):
             models.CheckConstraint(
                 condition=Q(graduation_date__isnull=True) | Q(no_graduation_reason=""),
                 name="org_graduation_date_or_reason",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="org_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True)
+                | (~Q(status="open") & Q(closed_on__isnull=False)),
+                name="org_closed_on_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="org_merged_into_when_merged",
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_on__isnull=True)
+                | Q(closed_on__isnull=True)
+                | Q(closed_on__gte=F("opened_on")),
+                name="org_closed_after_opened",
             ),
             models.UniqueConstraint(
                 fields=["school_code"],
@@ -188,6 +246,10 @@ class Organization(MP_Node):
             if name.endswith(suffix) and len(name) > len(suffix):
                 return name.removesuffix(suffix)
         return name
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
 
     @property
     def is_branch(self):

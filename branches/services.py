@@ -122,6 +122,10 @@ def organization_check_placement(*, organization, parent, user=None):
             raise ValidationError({"parent": _("No such parent organisation in your scope.")})
     if not moving:
         return
+    if parent is not None and not parent.is_open:
+        raise ValidationError(
+            {"parent": _("A closed organisation takes no new organisations below it.")}
+        )
     if parent is None:
         if not adding:
             raise ValidationError({"parent": _("Only the provincial committee sits at the top.")})
@@ -268,3 +272,137 @@ def cadre_end(*, cadre, ended_on, user=None):
         raise ValidationError(_("This post has already ended."))
     cadre.ended_on = ended_on
     return cadre_save(cadre=cadre, user=user)
+
+
+# --- closing (撤销) and merging ---------------------------------------------------------------
+
+#: Callables ``check(organization) -> [message, ...]`` naming what still keeps an organisation
+#: open: ``members`` registers its own at start-up (members, number ranges), which this app may
+#: not import.
+_closing_checks = []
+
+#: Callables ``step(*, source, target, user)`` moving what ``source`` holds into ``target`` when
+#: it merges; ``members`` registers the one for its members, ranges and moves.
+_merge_steps = []
+
+
+def register_closing_check(check):
+    """Add ``check`` to what :func:`organization_close` verifies."""
+    if check not in _closing_checks:
+        _closing_checks.append(check)
+
+
+def register_merge_step(step):
+    """Add ``step`` to what :func:`organization_merge` runs."""
+    if step not in _merge_steps:
+        _merge_steps.append(step)
+
+
+def _check_can_close(*, organization, user, on):
+    if user is not None and not access.can_delete_organization(user, organization):
+        raise ValidationError(_("No such organisation in your scope."))
+    if organization.is_root():
+        raise ValidationError(_("The provincial committee cannot be closed."))
+    if not organization.is_open:
+        raise ValidationError(_("%(name)s is already closed.") % {"name": organization.name})
+    if on is None:
+        raise ValidationError(_("Give the date of closing."))
+    if organization.opened_on and on < organization.opened_on:
+        raise ValidationError(_("An organisation cannot close before it opened."))
+
+
+def organization_close_problems(*, organization):
+    """What still keeps ``organization`` from closing, each in a sentence; empty when nothing."""
+    problems = []
+    children = list(
+        Organization.objects.children_of(organization).current().values_list("name", flat=True)
+    )
+    if children:
+        problems.append(
+            _("%(count)d organisation(s) below it are still open: %(names)s.")
+            % {"count": len(children), "names": "、".join(children[:5])}
+        )
+    for check in _closing_checks:
+        problems.extend(check(organization))
+    return problems
+
+
+def _end_cadre_posts(*, organization, on):
+    for cadre in Cadre.objects.active().filter(organization=organization):
+        cadre.ended_on = max(on, cadre.start_date)
+        cadre.full_clean()
+        cadre.save(update_fields=["ended_on"])
+
+
+def organization_close(*, organization, on, reason="", user=None):
+    """Close (撤销) ``organization`` on ``on``: it stays in the tree with its history, out of
+    pickers and live figures. Refused while anything still needs it (open organisations below
+    it, members, number ranges: :func:`organization_close_problems`). Its cadres' posts end."""
+    organization.refresh_from_db()
+    _check_can_close(organization=organization, user=user, on=on)
+    with transaction.atomic():
+        problems = organization_close_problems(organization=organization)
+        if problems:
+            raise ValidationError(
+                [_("%(name)s cannot be closed yet.") % {"name": organization.name}, *problems]
+            )
+        organization.status = Organization.Status.CLOSED
+        organization.closed_on = on
+        organization.closing_reason = reason
+        organization.full_clean(exclude=TREE_FIELDS)
+        organization.save(update_fields=["status", "closed_on", "closing_reason"])
+        _end_cadre_posts(organization=organization, on=on)
+    return organization
+
+
+def organization_merge(*, organization, into, on, reason="", user=None):
+    """Merge ``organization`` into ``into`` on ``on``: its members, number ranges, moves and
+    cadres move to ``into`` (each with its history); it stays in the tree, marked merged, so
+    that history and past snapshots still name it. Organisations below it must be moved or
+    merged first."""
+    organization.refresh_from_db()
+    into = _fresh(into)
+    _check_can_close(organization=organization, user=user, on=on)
+    if user is not None and not access.can_manage_organization(user, into):
+        raise ValidationError({"into": _("No such organisation in your scope.")})
+    if not into.is_open:
+        raise ValidationError({"into": _("An organisation cannot merge into a closed one.")})
+    if into.path.startswith(organization.path):
+        raise ValidationError(
+            {"into": _("An organisation cannot merge into itself or an organisation below it.")}
+        )
+    if organization.is_branch != into.is_branch:
+        raise ValidationError(
+            {"into": _("A branch merges into a branch, a committee into a committee.")}
+        )
+    if organization.depth != into.depth:
+        raise ValidationError(
+            {"into": _("An organisation merges into one at the same level of the tree.")}
+        )
+    children = Organization.objects.children_of(organization).current()
+    if children.exists():
+        raise ValidationError(
+            _("Organisations below %(name)s are still open: move or merge them first.")
+            % {"name": organization.name}
+        )
+    with transaction.atomic():
+        for step in _merge_steps:
+            step(source=organization, target=into, user=user)
+        surviving_secretary = Cadre.objects.active().secretaries().filter(organization=into)
+        for cadre in Cadre.objects.filter(organization=organization):
+            if (
+                cadre.is_active
+                and cadre.position == Cadre.Position.SECRETARY
+                and surviving_secretary.exists()
+            ):
+                # The surviving organisation keeps its own secretary; the other's post ends.
+                cadre.ended_on = max(on, cadre.start_date)
+            cadre.organization = into
+            cadre.save()
+        organization.status = Organization.Status.MERGED
+        organization.closed_on = on
+        organization.closing_reason = reason
+        organization.merged_into = into
+        organization.full_clean(exclude=TREE_FIELDS)
+        organization.save(update_fields=["status", "closed_on", "closing_reason", "merged_into"])
+    return organization

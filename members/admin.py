@@ -164,7 +164,7 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
         )
 
     def organization_choices(self, request, db_field):
-        organizations = access.visible_organizations(request.user)
+        organizations = access.pickable_organizations(request.user)
         if db_field.name == "branch":
             if not access.can(request.user, access.Capability.ENTER_MEMBERS):
                 return organizations.none()

@@ -9,8 +9,9 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.models import signals
 
+        from branches.services import register_closing_check, register_merge_step
         from branches.signals import organization_moved
-        from members import tallies
+        from members import closing, tallies
         from members.models import Member, NumberRange, UnusedNumber
 
         # Stored counts follow every single-object write (see members.tallies for why signals).
@@ -31,6 +32,9 @@ class MembersConfig(AppConfig):
         )
         # Ranges store their holder's depth: a moved subtree's ranges follow it.
         organization_moved.connect(tallies.ranges_follow_move, dispatch_uid="ranges_follow_move")
+        # An organisation closes once its members and ranges are gone; a merge moves them.
+        register_closing_check(closing.closing_problems)
+        register_merge_step(closing.merge_step)
         # The number admins live in their own module beside the member admin.
         from members import (
             admin_lookups,  # noqa: F401

@@ -132,6 +132,18 @@ class CloseForm(forms.Form):
     )
 
 
+class CloseClassForm(forms.Form):
+    """Closing (撤销) a graduated class branch that holds no member any more."""
+
+    closed_on = forms.DateField(label=_("closed on"), widget=DATE_INPUT)
+    reason = forms.CharField(
+        label=_("reason for the closure"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("reason for the closure")}),
+    )
+
+
 class ReportForm(forms.Form):
     """Confirming a report-in: the branch (when the destination is a committee) and a note."""
 

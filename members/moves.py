@@ -372,7 +372,9 @@ def graduating_classes(*, organization, today=None):
     (members without one) and ``days_left``. Three queries.
     """
     today = today or timezone.localdate()
-    classes = Organization.objects.class_branches().filter(path__startswith=organization.path)
+    classes = (
+        Organization.objects.class_branches().current().filter(path__startswith=organization.path)
+    )
     upcoming = list(
         classes.filter(
             graduation_date__gte=today,
@@ -400,6 +402,19 @@ def graduating_classes(*, organization, today=None):
         branch.to_transfer = branch.member_count - branch.moving_count
         branch.days_left = (branch.graduation_date - today).days
     return upcoming, graduated
+
+
+def graduated_empty_classes(*, organization, today=None):
+    """Open class branches of ``organization``'s subtree that have graduated and hold no member
+    any more: ready to close (撤销), latest graduation first. One query."""
+    today = today or timezone.localdate()
+    return list(
+        Organization.objects.class_branches()
+        .current()
+        .filter(path__startswith=organization.path, graduation_date__lt=today)
+        .exclude(Exists(Member.objects.filter(branch=OuterRef("pk"))))
+        .order_by("-graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
+    )
 
 
 def class_members_with_moves(*, user, branch):

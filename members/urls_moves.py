@@ -16,6 +16,7 @@ urlpatterns = [
     path("graduation/", views_graduation.graduation_dates, name="graduation"),
     path("graduates/", views_graduation.graduates, name="graduates"),
     path("graduates/<str:code>/", views_graduation.graduating_class, name="class"),
+    path("graduates/<str:code>/close/", views_graduation.close_class, name="close_class"),
     path(
         "graduates/<str:code>/template.xlsx", views_graduation.class_template, name="class_template"
     ),

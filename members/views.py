@@ -25,7 +25,7 @@ def number_next(request):
     raw = request.POST.get("organization", "")
     if raw:
         organization = (
-            access.visible_organizations(user).filter(pk=raw).first() if raw.isdigit() else None
+            access.pickable_organizations(user).filter(pk=raw).first() if raw.isdigit() else None
         )
     else:
         organization = access.home_organization(user)

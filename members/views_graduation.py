@@ -12,12 +12,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from branches import access
 from branches.models import Organization
+from branches.services import organization_close
 from members import moves
-from members.forms_moves import FillDateForm, GraduateMoveFormSet, GraduationRowFormSet, UploadForm
+from members.forms_moves import (
+    CloseClassForm,
+    FillDateForm,
+    GraduateMoveFormSet,
+    GraduationRowFormSet,
+    UploadForm,
+)
 from members.importing_moves import class_import
 from members.models.moves import Reason
 from members.view_helpers import (
@@ -131,6 +140,13 @@ def graduates(request):
     members are still to transfer."""
     organization = requested_organization(request, FOLLOW)
     upcoming, graduated = moves.graduating_classes(organization=organization)
+    closable = []
+    if access.can(request.user, access.Capability.MANAGE_ORGANIZATIONS, organization):
+        closable = [
+            branch
+            for branch in moves.graduated_empty_classes(organization=organization)
+            if access.can_delete_organization(request.user, branch)
+        ]
     return render(
         request,
         "moves/graduates.html",
@@ -138,9 +154,41 @@ def graduates(request):
             "organization": organization,
             "upcoming": upcoming,
             "graduated": graduated,
+            "closable": closable,
+            "close_form": CloseClassForm(
+                auto_id=False, initial={"closed_on": timezone.localdate()}
+            ),
             "ahead": moves.GRADUATES_AHEAD_DAYS,
         },
     )
+
+
+@login_required
+@require_POST
+def close_class(request, code):
+    """Close (撤销) a graduated class branch once it is empty, from the graduates' page; the
+    service names whatever still keeps it open."""
+    branch = _class_branch(request, code)
+    access.require(request.user, access.Capability.MANAGE_ORGANIZATIONS, branch)
+    form = CloseClassForm(request.POST)
+    if not form.is_valid():
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, "；".join(errors))
+    else:
+        try:
+            organization_close(
+                organization=branch,
+                user=request.user,
+                on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, message_of(exc))
+        else:
+            messages.success(request, _("%(name)s is closed.") % {"name": branch.name})
+    parent = Organization.objects.get_parent(branch)
+    target = parent if access.is_in_scope(request.user, parent) else branch
+    return redirect(f"{reverse('moves:graduates')}?org={target.code}")
 
 
 def _class_branch(request, code):

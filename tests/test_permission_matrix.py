@@ -251,6 +251,7 @@ FILLERS = {
     "moves:confirm": _by_pk(Move, audience=_confirming_side),
     "moves:class": _class_codes,
     "moves:class_template": _class_codes,
+    "moves:close_class": _class_codes,
 }
 
 

@@ -256,6 +256,8 @@ class Member(models.Model):
             self._check_development_number(errors)
         if self.branch_id and self.branch.kind not in BRANCH_KINDS:
             errors["branch"] = [_("A member belongs to a branch or a class branch.")]
+        elif self.branch_id and not self.branch.is_open:
+            errors["branch"] = [_("This branch is closed; choose a branch still in use.")]
         if errors:
             raise ValidationError(errors)
 

@@ -12,6 +12,7 @@ rankings, notices) asks this module, so a new figure appears everywhere at once.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.db.models.functions import Substr
 
 from branches.models import Organization
@@ -107,12 +108,13 @@ def rankable_choices():
 def compute_level(root, depth, campaign=None):
     """Every registered figure for every organisation at ``depth`` in ``root``'s subtree.
 
-    Returns ``{path: {name: value}}`` including organisations with nothing to count.
+    Returns ``{path: {name: value}}`` including organisations with nothing to count, and
+    leaving out closed and merged ones (``root`` itself is always there).
     """
     paths = list(
-        Organization.objects.filter(path__startswith=root.path, depth=depth).values_list(
-            "path", flat=True
-        )
+        Organization.objects.filter(path__startswith=root.path, depth=depth)
+        .filter(Q(status=Organization.Status.OPEN) | Q(pk=root.pk))
+        .values_list("path", flat=True)
     )
     values = {path: {} for path in paths}
     for group in _GROUPS:
@@ -130,9 +132,10 @@ def children_and_total(parent, campaign=None):
 
     Summable groups count once, at the children's level: the total adds up the children's
     counts and ``parent``'s own rows before the ratios are derived. The others (the ledger)
-    count ``parent`` on its own.
+    count ``parent`` on its own. Closed and merged children are no rows, but what they still
+    count (the new members they developed) stays in the total.
     """
-    children = list(Organization.objects.children_of(parent))
+    children = list(Organization.objects.children_of(parent).current())
     rows = {child.path: {} for child in children}
     total = {}
     for group in _GROUPS:
@@ -144,7 +147,7 @@ def children_and_total(parent, campaign=None):
         own = group.defaults()
         if group.summable:
             for path, values in counted.items():
-                if path in rows or path == parent.path:
+                if path.startswith(parent.path):
                     for item in group.figures:
                         if not item.is_ratio:
                             own[item.name] += values.get(item.name) or 0
@@ -156,8 +159,8 @@ def children_and_total(parent, campaign=None):
 
 
 def figures_for_children(parent, campaign=None):
-    """``[(child, {name: value}), ...]`` for the children of ``parent``, in tree order."""
-    children = list(Organization.objects.children_of(parent))
+    """``[(child, {name: value}), ...]`` for the open children of ``parent``, in tree order."""
+    children = list(Organization.objects.children_of(parent).current())
     values = compute_level(parent, parent.depth + 1, campaign)
     return [(child, values[child.path]) for child in children]
 

@@ -34,7 +34,8 @@ class CadreFigures(FigureGroup):
 
     def counts(self, root, depth, campaign=None):
         rows = (
-            Organization.objects.filter(path__startswith=root.path)
+            Organization.objects.current()
+            .filter(path__startswith=root.path)
             .annotate(key=level_key("path", depth))
             .values("key")
             .annotate(

@@ -29,6 +29,7 @@ class GraduationFigures(FigureGroup):
     def counts(self, root, depth, campaign=None):
         rows = (
             Organization.objects.class_branches()
+            .current()
             .filter(path__startswith=root.path)
             .annotate(key=level_key("path", depth))
             .values("key")

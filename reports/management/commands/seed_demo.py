@@ -50,6 +50,7 @@ class Command(BaseCommand):
             campaign_demo.build_campaigns()
             campaign_demo.build_issuers()
             demo_moves.build_moves(seed=options["seed"])  # after the members exist
+            tree_demo.build_closed_class()  # after the members, which would fill it
             demo_schools.build_education_counts()
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations, %(members)d members.")
