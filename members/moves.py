@@ -419,3 +419,16 @@ def class_members_with_moves(*, user, branch):
         member.latest_move = move
         member.pending_move = move if move is not None and move.is_pending else None
     return members
+
+
+def moves_close_for_exit(*, member, user, reason, note):
+    """Close ``member``'s open moves because they left the League: nobody follows them now."""
+    for move in Move.objects.pending().filter(member=member).select_for_update():
+        move.state = State.CLOSED
+        move.close_reason = reason
+        move.close_note = note
+        move.closed_at = timezone.now()
+        move.closed_by = user
+        move.full_clean()
+        _stamp_user(move, user)
+        move.save()

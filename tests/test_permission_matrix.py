@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from branches.models import Organization
-from members.models import Move
+from members.models import Member, Move
 from reports.models import Campaign, ExportJob, Submission, SubmissionFile
 from reports.spreadsheets.base import table_kinds
 from tests.matrix_world import ROLES, Placed, build_world
@@ -248,6 +248,7 @@ FILLERS = {
     "moves:confirm": _by_pk(Move, audience=_confirming_side),
     "moves:class": _class_codes,
     "moves:class_template": _class_codes,
+    "members:status": _by_pk(Member),
 }
 
 
