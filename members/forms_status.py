@@ -15,7 +15,9 @@ class ProposeForm(forms.Form):
         choices=[(s, MemberStatus(s).label) for s in PROPOSABLE],
     )
     effective_on = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -46,7 +48,9 @@ class ConfirmAgedOutForm(forms.Form):
 
     members = forms.TypedMultipleChoiceField(coerce=int, label=_("members"))
     effective_on = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
     reason = forms.CharField(label=_("reason"), initial=_("Reached the age of 28"))
 

@@ -367,7 +367,8 @@ def graduating_classes(*, organization, today=None):
     """Class branches in ``organization``'s subtree to transfer, with their counts.
 
     Returns ``(upcoming, graduated)``: those graduating within ``GRADUATES_AHEAD_DAYS``, soonest
-    first, and those already graduated that still hold members, latest first. Each branch
+    first, and those already graduated that still hold members in the League, latest first.
+    Members who left the League count nowhere here. Each branch
     carries ``member_count``, ``moving_count`` (members with a pending move), ``to_transfer``
     (members without one) and ``days_left``. Three queries.
     """
@@ -381,13 +382,14 @@ def graduating_classes(*, organization, today=None):
     )
     graduated = list(
         classes.filter(graduation_date__lt=today)
-        .filter(Exists(Member.objects.filter(branch=OuterRef("pk"))))
+        .filter(Exists(Member.objects.in_league().filter(branch=OuterRef("pk"))))
         .order_by("-graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
     )
     branches = upcoming + graduated
     counts = {
         row["branch"]: row
-        for row in Member.objects.filter(branch__in=branches)
+        for row in Member.objects.in_league()
+        .filter(branch__in=branches)
         .annotate(moving=_pending_move_exists())
         .values("branch")
         .annotate(total=Count("pk"), moving_count=Count("pk", filter=Q(moving=True)))
@@ -403,10 +405,11 @@ def graduating_classes(*, organization, today=None):
 
 
 def class_members_with_moves(*, user, branch):
-    """The members of a class branch the user may see, each with ``latest_move`` (or None) and
-    ``pending_move``; two queries."""
+    """The members in the League of a class branch the user may see, each with ``latest_move``
+    (or None) and ``pending_move``; two queries."""
     members = list(
         Member.objects.visible_to(user)
+        .in_league()
         .filter(branch=branch)
         .select_related("branch")
         .order_by("name", "pk")

@@ -310,3 +310,15 @@ def test_status_pages_answer_404_outside_scope(client, small_province):
     )
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+
+
+def test_a_graduating_class_counts_only_members_in_the_league(small_province):
+    p = small_province
+    school = factories.committee(p.county, kind="grassroots", code="C1-K1-S", name="甲中学团委")
+    cls = factories.class_branch(school, code="C1-K1-S-1", graduation_date=TODAY + timedelta(10))
+    stays, leaves = factories.MemberFactory(branch=cls), factories.MemberFactory(branch=cls)
+    propose(leaves, MemberStatus.WITHDRAWN, p.county_user)
+    (upcoming, _graduated) = moves.graduating_classes(organization=p.county)
+    assert [(c.pk, c.member_count) for c in upcoming] == [(cls.pk, 1)]
+    shown = moves.class_members_with_moves(user=p.county_user, branch=cls)
+    assert [m.pk for m in shown] == [stays.pk]
