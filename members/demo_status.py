@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from branches.models import Cadre, OrganizationAccess, Role
+from branches.services import cadre_create
 from members import exits
 from members.models import Member, MemberStatus, age_limit_birth_date
 
@@ -112,10 +113,12 @@ def build_statuses(seed=2019, today=None):
     )
     # a member past 28 who holds a post keeps membership: listed apart on the 28 page
     cadre_member = past.pop()
-    cadre = Cadre(
+    cadre_create(
         organization=cadre_member.branch,
         position=Cadre.Position.MEMBER,
         name=cadre_member.name,
+        start_date=today - timedelta(days=400),
+        nature=Cadre.Nature.PART_TIME,
         id_number=cadre_member.id_number,
         gender=cadre_member.gender,
         birth_date=cadre_member.birth_date,
@@ -123,11 +126,7 @@ def build_statuses(seed=2019, today=None):
         education="大学本科",
         phone=cadre_member.phone,
         political_status=Cadre.PoliticalStatus.LEAGUE_MEMBER,
-        nature=Cadre.Nature.PART_TIME,
-        start_date=today - timedelta(days=400),
         term="第一届",
         term_end=today + timedelta(days=700),
     )
-    cadre.full_clean()
-    cadre.save()
     return changes
