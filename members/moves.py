@@ -165,6 +165,10 @@ def move_validate_new(*, move, user=None):
     """Check an unsaved move: the user's side, the fields and the one-pending-move rule."""
     if user is not None:
         _require(can_record_move(user, move.member))
+    if not move.member.in_league:
+        raise ValidationError(
+            {"member": _("This member has left the League; there is no move to follow.")}
+        )
     # Counted by the organisation that developed the member, whoever built the move.
     move.developing_organization_id = move.member.developing_organization_id
     move.full_clean()

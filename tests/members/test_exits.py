@@ -322,3 +322,17 @@ def test_a_graduating_class_counts_only_members_in_the_league(small_province):
     assert [(c.pk, c.member_count) for c in upcoming] == [(cls.pk, 1)]
     shown = moves.class_members_with_moves(user=p.county_user, branch=cls)
     assert [m.pk for m in shown] == [stays.pk]
+
+
+def test_a_member_who_left_cannot_be_recorded_as_moved(small_province):
+    p = small_province
+    member = factories.MemberFactory(branch=p.branch)
+    propose(member, MemberStatus.WITHDRAWN, p.secretary)
+    with pytest.raises(ValidationError):
+        moves.move_create(
+            member=Member.objects.get(pk=member.pk),
+            reason=Move.Reason.EMPLOYMENT,
+            moved_on=TODAY,
+            destination_organization=p.foreign_branch,
+            user=p.county_user,
+        )
