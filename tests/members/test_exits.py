@@ -336,3 +336,35 @@ def test_a_member_who_left_cannot_be_recorded_as_moved(small_province):
             destination_organization=p.foreign_branch,
             user=p.county_user,
         )
+
+
+def test_table_1_1_keeps_a_member_who_left_with_its_columns_unchanged(small_province):
+    from members import roster
+
+    p = small_province
+    member = factories.MemberFactory(
+        branch=p.branch,
+        birth_date=date(2003, 3, 1),
+        join_date=date(2019, 5, 1),
+        development_number=201900000201,
+    )
+    header = list(roster.HEADER)
+    propose(member, MemberStatus.EXPELLED, p.secretary)
+    exits.member_exit_approve(change=member.status_changes.get(), user=p.county_user)
+    assert list(roster.roster_queryset(p.county)) == [member]
+    assert list(roster.HEADER) == header
+    assert "团籍状态" not in header
+
+
+def test_the_school_league_count_drops_a_student_who_left(small_province):
+    from reports.schools.lines import league_counts
+
+    p = small_province
+    school = factories.committee(
+        p.county, kind="grassroots", code="C1-K1-S", name="甲中学团委", school_code="3135000001"
+    )
+    cls = factories.class_branch(school, code="C1-K1-S-1")
+    students = [factories.MemberFactory(branch=cls, identity="student") for _ in range(3)]
+    assert league_counts(p.county, {school.depth}) == {school.path: 3}
+    propose(students[0], MemberStatus.WITHDRAWN, p.county_user)
+    assert league_counts(p.county, {school.depth}) == {school.path: 2}
