@@ -368,3 +368,32 @@ def test_the_school_league_count_drops_a_student_who_left(small_province):
     assert league_counts(p.county, {school.depth}) == {school.path: 3}
     propose(students[0], MemberStatus.WITHDRAWN, p.county_user)
     assert league_counts(p.county, {school.depth}) == {school.path: 2}
+
+
+def test_the_committee_restores_membership_on_the_member_page(client, small_province):
+    p = small_province
+    member = factories.MemberFactory(branch=p.branch)
+    propose(member, MemberStatus.WITHDRAWN, p.secretary)
+    url = reverse("members:status", args=[member.pk])
+    client.force_login(p.secretary)
+    assert 'id="reverse"' not in client.get(url).content.decode()
+    client.post(url, {"reverse-reason": "撤回申请"})
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.WITHDRAWN
+    client.force_login(p.county_user)
+    assert 'id="reverse"' in client.get(url).content.decode()
+    response = client.post(url, {"reverse-reason": "撤回申请"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+
+
+def test_the_committee_refuses_on_its_list_only_with_a_note(client, small_province):
+    p = small_province
+    member = factories.MemberFactory(branch=p.branch)
+    change = propose(member, MemberStatus.STOPPED, p.secretary)
+    client.force_login(p.county_user)
+    url = reverse("members:status_changes")
+    client.post(url, {"change": change.pk, "decision": "refuse", "note": ""})
+    assert StatusChange.objects.get(pk=change.pk).state == StatusChange.State.PROPOSED
+    client.post(url, {"change": change.pk, "decision": "refuse", "note": "情节轻微"})
+    assert StatusChange.objects.get(pk=change.pk).state == StatusChange.State.REFUSED
+    assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
