@@ -302,6 +302,30 @@ def can_attribute_school(user, place):
 # --- ID numbers ---------------------------------------------------------------------------------
 
 
+def can_propose_status_change(user, branch):
+    """Whether the user may record or propose a member's exit from ``branch``: its secretary,
+    or committee staff above it."""
+    return can(user, Capability.ENTER_MEMBERS, branch) or can(user, Capability.REVIEW, branch)
+
+
+def can_decide_status_change(user, branch):
+    """Whether the user may approve, refuse or reverse an exit of a member of ``branch``: a
+    committee above the branch (never the branch's own secretary), or provincial staff."""
+    if not can(user, Capability.REVIEW, branch):
+        return False
+    root = scope_root(user)
+    return root is None or root.pk != branch.pk
+
+
+def status_changes_decidable_q(user, via="member__branch__"):
+    """The queryset form of :func:`can_decide_status_change`."""
+    if not can(user, Capability.REVIEW):
+        return Q(pk__in=[])
+    root = scope_root(user)
+    condition = in_scope_q(user, via)
+    return condition if root is None else condition & ~Q(**{f"{via}pk": root.pk})
+
+
 def sees_full_id_numbers(user, organization):
     """Whether ``user`` reads whole ID numbers and birth dates of the members of branch
     ``organization``: only those who edit those records (the branch's secretary, provincial

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -130,9 +131,10 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
         "identity",
         "entered_at",
         "entry_status",
+        "status",
     ]
     list_select_related = ["branch"]
-    list_filter = [BranchFilter, UnderFilter, JoinYearFilter, "identity", EntryFilter]
+    list_filter = [BranchFilter, UnderFilter, JoinYearFilter, "identity", EntryFilter, "status"]
     search_fields = ["name", "id_number", "development_number", "name_initials"]
     search_help_text = _(
         "The start of a name (张晓 finds 张晓明), pinyin initials (zxm), a whole ID number (its "
@@ -188,13 +190,13 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             fields[fields.index("id_number")] = "id_number_masked"
             fields[fields.index("birth_date")] = "age_shown"
         if obj is not None:
-            fields += ["entered_at", "entry_deadline", "entered_late"]
+            fields += ["entered_at", "entry_deadline", "entered_late", "status_shown"]
         return fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        readonly = ["entered_at", "entry_deadline", "entered_late"]
+        readonly = ["entered_at", "entry_deadline", "entered_late", "status_shown"]
         if self._masks(request, obj):
             readonly += ["id_number_masked", "age_shown"]
         return readonly
@@ -215,6 +217,15 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             initial.setdefault("branch", home.pk)
             initial.setdefault("developing_organization", home.pk)
         return initial
+
+    @admin.display(description=_("status"))
+    def status_shown(self, obj):
+        """The status, linked to the page where it changes (exits go through a service)."""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("members:status", args=[obj.pk]),
+            obj.get_status_display(),
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -165,6 +165,10 @@ def move_validate_new(*, move, user=None):
     """Check an unsaved move: the user's side, the fields and the one-pending-move rule."""
     if user is not None:
         _require(can_record_move(user, move.member))
+    if not move.member.in_league:
+        raise ValidationError(
+            {"member": _("This member has left the League; there is no move to follow.")}
+        )
     # Counted by the organisation that developed the member, whoever built the move.
     move.developing_organization_id = move.member.developing_organization_id
     move.full_clean()
@@ -367,7 +371,8 @@ def graduating_classes(*, organization, today=None):
     """Class branches in ``organization``'s subtree to transfer, with their counts.
 
     Returns ``(upcoming, graduated)``: those graduating within ``GRADUATES_AHEAD_DAYS``, soonest
-    first, and those already graduated that still hold members, latest first. Each branch
+    first, and those already graduated that still hold members in the League, latest first.
+    Members who left the League count nowhere here. Each branch
     carries ``member_count``, ``moving_count`` (members with a pending move), ``to_transfer``
     (members without one) and ``days_left``. Three queries.
     """
@@ -383,13 +388,14 @@ def graduating_classes(*, organization, today=None):
     )
     graduated = list(
         classes.filter(graduation_date__lt=today)
-        .filter(Exists(Member.objects.filter(branch=OuterRef("pk"))))
+        .filter(Exists(Member.objects.in_league().filter(branch=OuterRef("pk"))))
         .order_by("-graduation_date", "path")[:GRADUATING_CLASSES_LIMIT]
     )
     branches = upcoming + graduated
     counts = {
         row["branch"]: row
-        for row in Member.objects.filter(branch__in=branches)
+        for row in Member.objects.in_league()
+        .filter(branch__in=branches)
         .annotate(moving=_pending_move_exists())
         .values("branch")
         .annotate(total=Count("pk"), moving_count=Count("pk", filter=Q(moving=True)))
@@ -418,10 +424,11 @@ def graduated_empty_classes(*, organization, today=None):
 
 
 def class_members_with_moves(*, user, branch):
-    """The members of a class branch the user may see, each with ``latest_move`` (or None) and
-    ``pending_move``; two queries."""
+    """The members in the League of a class branch the user may see, each with ``latest_move``
+    (or None) and ``pending_move``; two queries."""
     members = list(
         Member.objects.visible_to(user)
+        .in_league()
         .filter(branch=branch)
         .select_related("branch")
         .order_by("name", "pk")
@@ -434,3 +441,16 @@ def class_members_with_moves(*, user, branch):
         member.latest_move = move
         member.pending_move = move if move is not None and move.is_pending else None
     return members
+
+
+def moves_close_for_exit(*, member, user, reason, note):
+    """Close ``member``'s open moves because they left the League: nobody follows them now."""
+    for move in Move.objects.pending().filter(member=member).select_for_update():
+        move.state = State.CLOSED
+        move.close_reason = reason
+        move.close_note = note
+        move.closed_at = timezone.now()
+        move.closed_by = user
+        move.full_clean()
+        _stamp_user(move, user)
+        move.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import views, views_status
 
 app_name = "members"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("numbers/next/", views.number_next, name="number_next"),
     path("ledger/", views.ledger_page, name="ledger"),
     path("lookup/", views.lookup_page, name="lookup"),
+    path("<int:pk>/status/", views_status.member_status, name="status"),
+    path("status/", views_status.status_changes, name="status_changes"),
+    path("reaching-28/", views_status.reaching_28, name="reaching_28"),
 ]

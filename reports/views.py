@@ -41,7 +41,9 @@ def dashboard(request):
 def branch_page(request, branch):
     """One branch: its members, its late entries and its unaccounted numbers."""
     user = request.user
-    members = Member.objects.visible_to(user).filter(branch=branch).order_by("-join_date", "name")
+    in_branch = Member.objects.visible_to(user).filter(branch=branch).order_by("-join_date", "name")
+    members = in_branch.in_league()
+    left = in_branch.left()
     late = Member.objects.visible_to(user).entered_late().filter(developing_organization=branch)
     editable = access.sees_full_id_numbers(user, branch)
     return render(
@@ -51,6 +53,7 @@ def branch_page(request, branch):
             "branch": branch,
             "breadcrumb": breadcrumb(user, branch),
             "members": members,
+            "left_members": left,
             "late_members": late,
             "show_full_ids": editable,
             "is_committee_view": access.role_of(user) != Role.SECRETARY,

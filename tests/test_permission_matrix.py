@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from branches.models import Organization
-from members.models import Move
+from members.models import Member, Move
 from reports.models import Campaign, ExportJob, Submission, SubmissionFile
 from reports.spreadsheets.base import table_kinds
 from tests.matrix_world import ROLES, Placed, build_world
@@ -252,6 +252,7 @@ FILLERS = {
     "moves:class": _class_codes,
     "moves:class_template": _class_codes,
     "moves:close_class": _class_codes,
+    "members:status": _by_pk(Member),
 }
 
 

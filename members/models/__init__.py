@@ -7,6 +7,8 @@ from members.models.member import (  # noqa: F401
     Member,
     MemberQuerySet,
     add_months,
+    age_limit_birth_date,
+    age_limit_date,
     entry_deadline_for,
     name_initials,
 )
@@ -18,5 +20,13 @@ from members.models.numbers import (  # noqa: F401
     UnusedNumber,
     format_number,
     format_span,
+)
+from members.models.status import (  # noqa: F401
+    AGE_LIMIT,
+    EXITS,
+    IN_LEAGUE,
+    NEEDS_APPROVAL,
+    MemberStatus,
+    StatusChange,
 )
 from members.models.tallies import TALLY_FIELDS, OrganizationTally  # noqa: F401

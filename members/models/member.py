@@ -16,6 +16,7 @@ from branches.models import Organization
 from branches.validators import normalize_phone, validate_phone
 from members import id_numbers, validators
 from members.choices import DocumentType, Education, Ethnicity, Gender, Identity
+from members.models.status import AGE_LIMIT, IN_LEAGUE, MemberStatus
 from members.privacy import mask_id_number
 
 BRANCH_KINDS = [Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH]
@@ -34,6 +35,29 @@ def entry_deadline_for(join_date):
     if join_date is None or join_date < rules["ENTRY_DEADLINE_SINCE"]:
         return None
     return add_months(join_date, rules["ENTRY_DEADLINE_MONTHS"])
+
+
+def years_before(day, years):
+    """``day`` ``years`` years earlier; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_limit_birth_date(today, days=0):
+    """The latest birth date of someone who is 28 on ``today + days``."""
+    from datetime import timedelta
+
+    return years_before(today + timedelta(days=days), AGE_LIMIT)
+
+
+def age_limit_date(birth_date):
+    """The day a member born on ``birth_date`` turns 28 (1 March for 29 February)."""
+    try:
+        return birth_date.replace(year=birth_date.year + AGE_LIMIT)
+    except ValueError:
+        return date(birth_date.year + AGE_LIMIT, 3, 1)
 
 
 def name_initials(name):
@@ -69,6 +93,19 @@ class MemberQuerySet(models.QuerySet):
 
     def in_subtree(self, organization, via="branch__"):
         return self.filter(**{f"{via}path__startswith": organization.path})
+
+    def in_league(self):
+        """Members still in the League (在团 or 保留团籍): what live figures and lists count."""
+        return self.filter(status__in=IN_LEAGUE)
+
+    def left(self):
+        """Members who left the League (超龄离团, 自愿退团, 停止团籍, 开除团籍, 去世)."""
+        return self.exclude(status__in=IN_LEAGUE)
+
+    def reaching_age_limit(self, *, today, days):
+        """Members in the League who turn 28 within ``days`` days after ``today``, or already
+        have: born on or before the day 28 years before ``today + days``."""
+        return self.in_league().filter(birth_date__lte=age_limit_birth_date(today, days))
 
 
 class Member(models.Model):
@@ -139,6 +176,15 @@ class Member(models.Model):
     entry_deadline = models.DateField(_("entry deadline"), null=True, editable=False)
     entered_late = models.BooleanField(_("entered late"), default=False, editable=False)
     name_initials = models.CharField(max_length=20, blank=True, editable=False)
+    # Changed only through members.exits, which keeps the history of every change.
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MemberStatus.choices,
+        default=MemberStatus.ACTIVE,
+        editable=False,
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["name_initials"])
 
@@ -165,6 +211,7 @@ class Member(models.Model):
                 fields=["id_number"], name="member_id_prefix_idx", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["branch", "join_date"], name="member_branch_join_idx"),
+            models.Index(fields=["status", "birth_date"], name="member_status_birth_idx"),
             models.Index(
                 fields=["developing_organization", "join_date"], name="member_developer_join_idx"
             ),
@@ -193,6 +240,9 @@ class Member(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(join_date__gt=models.F("birth_date")), name="member_joined_after_birth"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MemberStatus.values), name="member_status_valid"
             ),
         ]
 
@@ -320,6 +370,14 @@ class Member(models.Model):
         )
         if problem:
             errors.setdefault("development_number", []).append(problem)
+
+    @property
+    def in_league(self):
+        return self.status in IN_LEAGUE
+
+    @property
+    def turns_28_on(self):
+        return age_limit_date(self.birth_date) if self.birth_date else None
 
     @property
     def is_new_member(self):

@@ -49,6 +49,7 @@ class State(models.TextChoices):
 
 class CloseReason(models.TextChoices):
     AGED_OUT = "aged_out", _("left the League on reaching the age limit")
+    LEFT_LEAGUE = "left_league", _("left the League")
     LOST_CONTACT = "lost_contact", _("cannot be reached")
     SETTLED_ABROAD = "settled_abroad", _("settled outside the mainland")
     RECORDED_IN_ERROR = "recorded_in_error", _("recorded in error")

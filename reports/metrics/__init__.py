@@ -6,7 +6,10 @@ Importing this package registers every figure group, in the order their columns 
 from reports.metrics import entries, graduation, ledger, moves, schools  # noqa: F401  (registration)
 
 # isort: split
-from reports.metrics import cadres  # noqa: F401  (registration, after the others)
+from reports.metrics import (
+    cadres,  # noqa: F401  (registration, after the others)
+    status,  # noqa: F401  (registration, after the cadres)
+)
 from reports.metrics.base import (  # noqa: F401
     Figure,
     FigureGroup,

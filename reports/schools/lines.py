@@ -293,7 +293,7 @@ def school_lines(root, year, *, explanations=True):
 
 
 def league_counts(root, depths):
-    """``{school path: student members in its subtree}`` for the schools of ``root``'s subtree.
+    """``{school path: student members in the League in its subtree}`` for the schools of ``root``'s subtree.
 
     One grouped query per depth in ``depths`` (the depths at which schools sit): members are
     grouped by the prefix of their branch's path at that depth, keeping only prefixes that are
@@ -308,7 +308,8 @@ def league_counts(root, depths):
             .values("path")
         )
         rows = (
-            Member.objects.filter(
+            Member.objects.in_league()
+            .filter(
                 identity=Identity.STUDENT,
                 branch__path__startswith=root.path,
                 branch__depth__gte=depth,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from branches import demo as tree_demo
 from branches.models import Organization
 from members import demo as member_demo
-from members import demo_moves, demo_numbers
+from members import demo_moves, demo_numbers, demo_status
 from members.models import Member
 from reports import demo as campaign_demo
 from reports import demo_schools
@@ -51,6 +51,7 @@ class Command(BaseCommand):
             campaign_demo.build_issuers()
             demo_moves.build_moves(seed=options["seed"])  # after the members exist
             tree_demo.build_closed_class()  # after the members, which would fill it
+            demo_status.build_statuses(seed=options["seed"])  # after the moves
             demo_schools.build_education_counts()
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations, %(members)d members.")
