@@ -18,7 +18,8 @@ def closing_problems(organization):
     """Sentences naming what keeps ``organization`` open: members still in a branch of its
     subtree, number ranges its subtree still holds, moves still heading to it."""
     problems = []
-    members = Member.objects.in_subtree(organization).order_by("name", "pk")
+    # Members who left the League stay where they were, in its history.
+    members = Member.objects.in_subtree(organization).in_league().order_by("name", "pk")
     count = members.count()
     if count:
         names = "、".join(members.values_list("name", flat=True)[:NAMED])

@@ -397,3 +397,17 @@ def test_the_committee_refuses_on_its_list_only_with_a_note(client, small_provin
     client.post(url, {"change": change.pk, "decision": "refuse", "note": "情节轻微"})
     assert StatusChange.objects.get(pk=change.pk).state == StatusChange.State.REFUSED
     assert Member.objects.get(pk=member.pk).status == MemberStatus.ACTIVE
+
+
+def test_a_branch_whose_members_all_left_can_close(small_province):
+    """Members who left the League keep their branch in history and do not hold it open."""
+    from branches.services import organization_close
+
+    p = small_province
+    member = factories.MemberFactory(branch=p.other_branch)
+    propose(member, MemberStatus.WITHDRAWN, p.county_user, reason="本人申请")
+    organization_close(organization=p.other_branch, on=TODAY, user=p.county_user)
+    p.other_branch.refresh_from_db()
+    member.refresh_from_db()
+    assert p.other_branch.status == p.other_branch.Status.CLOSED
+    assert member.branch == p.other_branch
