@@ -177,6 +177,12 @@ def main():
         "--alternatives", default="ours,stock", help="comma-separated: ours, stock (slow)"
     )
     parser.add_argument("--formats", default="xlsx,xls", help="comma-separated: xlsx, xls")
+    parser.add_argument(
+        "--baseline",
+        nargs=2,
+        metavar=("CHECKOUT", "DATABASE_URL"),
+        help="also run ours of another checkout (an earlier commit) on its own database",
+    )
     options = parser.parse_args()
     if options.child:
         child(*options.child)
@@ -214,6 +220,25 @@ def main():
                 )
                 results["runs"].append(result)
                 print(result, flush=True)
+    if options.baseline:
+        # The earlier code, on a database of its own schema built by its own generator, in the
+        # same run: the fair answer to "is the import slower than before?".
+        checkout, url = options.baseline
+        env = {"DATABASE_URL": url}
+        with tempfile.TemporaryDirectory() as folder:
+            path = f"{folder}/roster.xlsx"
+            in_child("bench.import_roster", "--write", path, cwd=checkout, env=env)
+            result, peak = in_child(
+                "bench.import_roster", "--child", "ours", path, cwd=checkout, env=env
+            )
+        result.update(
+            alternative="baseline",
+            format="xlsx",
+            peak_mb=round(peak, 1),
+            rows_per_s=round(result["rows"] / result["seconds"]),
+        )
+        results["runs"].append(result)
+        print(result, flush=True)
     if previous and "stock" not in options.alternatives.split(","):
         # Stock takes minutes: a run without it keeps the last measured stock figure, marked.
         for run in previous["runs"]:

@@ -13,16 +13,17 @@ from bench import ROOT
 RESULTS = ROOT / "bench" / "results"
 
 
-def in_child(module, *args):
+def in_child(module, *args, cwd=None, env=None):
     """Run ``python -m module args`` and return (its JSON answer, its peak RSS in MB).
 
     Call it from a small parent: Linux counts the memory a child had at fork in its peak.
+    ``cwd`` runs another checkout's code (a baseline), ``env`` overrides variables.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", module, *map(str, args)],
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         stdout=subprocess.PIPE,
-        env=os.environ.copy(),
+        env={**os.environ, **(env or {})},
         text=True,
     )
     output = process.stdout.read()
