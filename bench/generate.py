@@ -233,6 +233,8 @@ def generate(members, orgs, seed=1):
         "no_graduation_reason",
         "secretary_name",
         "secretary_phone",
+        "status",
+        "closing_reason",
     ]
     with connection.cursor() as cursor:
         out = Writer(cursor, "branches_organization", org_columns)
@@ -252,6 +254,8 @@ def generate(members, orgs, seed=1):
                     row["graduation_date"],
                     row["no_graduation_reason"],
                     "",
+                    "",
+                    "open",
                     "",
                 ]
             )
@@ -319,6 +323,7 @@ def generate(members, orgs, seed=1):
         "entry_deadline",
         "entered_late",
         "name_initials",
+        "status",
     ]
     tz = timezone.get_current_timezone()
     serial = 0
@@ -370,6 +375,7 @@ def generate(members, orgs, seed=1):
                         deadline,
                         "t" if late else "f",
                         initials[name],
+                        "active",
                     ]
                 )
                 if year >= 2019 and rng.random() < 0.02:
