@@ -41,7 +41,11 @@ def test_graduates_page_offers_only_empty_graduated_classes(client, school):
     response = client.get(reverse("moves:graduates"), {"org": school.code})
     assert response.status_code == HTTPStatus.OK
     assert [b.code for b in response.context["closable"]] == [empty.code]
-    assert reverse("moves:close_class", args=[empty.code]) in response.content.decode()
+    html = response.content.decode()
+    assert reverse("moves:close_class", args=[empty.code]) in html
+    # The section sits once, in the page's content: not in its <title> or <head>.
+    assert html.count('id="closable-classes"') == 1
+    assert "<h2>" not in html.split("<title>", 1)[1].split("</title>", 1)[0]
 
 
 def test_closing_a_graduated_empty_class_from_the_graduates_page(client, school):
