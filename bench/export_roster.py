@@ -40,6 +40,7 @@ def _raw_rows(rows):
     from django.db import connection, transaction
 
     from members.choices import Education, Ethnicity, Gender, Identity
+    from members.validators import format_development_number
     from spreadsheets.widgets import chinese_label
 
     labels = [
@@ -61,7 +62,7 @@ def _raw_rows(rows):
                 labels[2][r[5]],
                 labels[3][r[6]],
                 r[7],
-                f"{r[8]:012d}" if r[8] else "",
+                format_development_number(r[8]),
                 r[9],
                 r[10],
                 r[11],

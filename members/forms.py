@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from members.choices import DocumentType
 from members.id_numbers import had_invisible_characters
 from members.models import Member
-from members.validators import normalize_id_number, parse_development_number
+from members.validators import (
+    format_development_number,
+    normalize_id_number,
+    parse_development_number,
+)
 
 
 class DevelopmentNumberField(forms.Field):
@@ -28,7 +32,7 @@ class DevelopmentNumberField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, int):
-            return f"{value:012d}"
+            return format_development_number(value)
         return value
 
     def to_python(self, value):

@@ -71,7 +71,7 @@ class DevelopmentNumberWidget(widgets.Widget):
         return development_number_from_cell(value)
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else f"{value:012d}"
+        return validators.format_development_number(value)
 
 
 def vocabulary_widget(choices, *, label):

@@ -58,6 +58,14 @@ def number_required(join_date):
     return join_date >= rules()["NEW_MEMBER_SINCE"]
 
 
+def format_development_number(number):
+    """A development number as the 12-digit text every page, form and table shows; '' for none.
+
+    The one place the format is written: models, forms, imports and exports call this.
+    """
+    return "" if number is None else f"{number:012d}"
+
+
 def parse_development_number(value):
     """A development number as an int, from text or a number; ValidationError when malformed."""
     if value in (None, ""):

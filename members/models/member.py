@@ -385,7 +385,7 @@ class Member(models.Model):
 
     @property
     def development_number_text(self):
-        return "" if self.development_number is None else f"{self.development_number:012d}"
+        return validators.format_development_number(self.development_number)
 
     @property
     def masked_id_number(self):

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from branches.models import Organization
+from members import validators
 
 MIN_NUMBER = 10**11
 MAX_NUMBER = 10**12 - 1
@@ -36,14 +37,14 @@ def number_year(number):
 
 
 def format_number(number):
-    return f"{number:012d}"
+    return validators.format_development_number(number)
 
 
 def format_span(first, last):
     """``201935000120–201935000199``, or the single number."""
     if first == last:
         return format_number(first)
-    return f"{first:012d}–{last:012d}"
+    return f"{format_number(first)}–{format_number(last)}"
 
 
 def _twelve_digits(first="first", last="last"):

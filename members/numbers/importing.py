@@ -68,7 +68,7 @@ class NumberWidget(widgets.Widget):
         return number
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else f"{value:012d}"
+        return validators.format_development_number(value)
 
 
 class ScopedOrganizationWidget(widgets.Widget):

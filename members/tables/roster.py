@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from branches import access
+from members import validators
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
 from spreadsheets.widgets import chinese_labels
@@ -178,9 +179,6 @@ def _renderers():
     def text(value):
         return "" if value is None else str(value)
 
-    def number_text(value):
-        return "" if value is None else f"{value:012d}"
-
     def local_day(value):
         return timezone.localdate(value) if value is not None else None
 
@@ -189,7 +187,7 @@ def _renderers():
         if column.header in labels:
             renderers.append(labels[column.header].get)
         elif column.header == DEVELOPMENT_NUMBER:
-            renderers.append(number_text)
+            renderers.append(validators.format_development_number)
         elif column.header == ENTERED_AT:
             renderers.append(local_day)
         elif column.kind == Kind.DATE:
