@@ -11,83 +11,24 @@ validated in memory, and accepted rows are inserted together with their history 
 (``bulk_create_with_history``), the importing user as their author.
 """
 
-import functools
-import re
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import resources
 
 from branches import access
 from branches.models import Organization
-from members import services, validators, vocabularies
-from members.choices import Education, Ethnicity, Gender, Identity
+from members import services
 from members.models import Member
 from members.models.number_rule import NumberBook
 from members.tables import roster
+from members.tables.roster import development_number_from_cell, id_number_from_cell
+from spreadsheets.columns import ColumnsResourceMixin
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import ROW_NUMBER, as_text
-from spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
 
-# Excel's display of a long number it has rounded: 1.10105E+17
-_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 # Keeps IN clauses well below every database's limit on query parameters.
 _CHUNK = 900
-
-
-def _excel_number_error():
-    return _(
-        "Excel stored this ID number as a number and lost its last digits. Format the column "
-        "as text and type the ID numbers again."
-    )
-
-
-def id_number_from_cell(value):
-    """The ID number of a cell as text; refuses one that Excel turned into a number."""
-    if isinstance(value, (int, float)) or _SCIENTIFIC.match(as_text(value)):
-        raise ValueError(_excel_number_error())
-    return validators.normalize_id_number(as_text(value))
-
-
-def development_number_from_cell(value):
-    """The development number of a cell, or None; ValueError when malformed."""
-    try:
-        return validators.parse_development_number(value)
-    except ValidationError as exc:
-        raise ValueError(exc.messages[0]) from None
-
-
-class IdNumberWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return id_number_from_cell(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value or ""
-
-
-class DevelopmentNumberWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return development_number_from_cell(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return validators.format_development_number(value)
-
-
-def vocabulary_widget(choices, *, label):
-    """A fixed list read by its Chinese labels and by what people and 智慧团建 write for them."""
-    return ChoiceLabelWidget(
-        choices, label=label, synonyms=functools.partial(vocabularies.synonyms_for, choices)
-    )
-
-
-class EthnicityField(fields.Field):
-    """民族: a people outside the 56 (穿青人) is recorded as 其他 with its name kept."""
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        super().save(instance, row, is_m2m, **kwargs)
-        text = as_text(row.get(self.column_name))
-        instance.ethnicity_note = vocabularies.ethnicity_note(text, instance.ethnicity)
 
 
 def _chunks(values):
@@ -96,63 +37,17 @@ def _chunks(values):
         yield values[start : start + _CHUNK]
 
 
-class MemberResource(TableResourceMixin, resources.ModelResource):
-    name = fields.Field(attribute="name", column_name=roster.NAME, widget=TextWidget())
-    gender = fields.Field(
-        attribute="gender",
-        column_name=roster.GENDER,
-        widget=vocabulary_widget(Gender, label=roster.GENDER),
-    )
-    ethnicity = EthnicityField(
-        attribute="ethnicity",
-        column_name=roster.ETHNICITY,
-        widget=vocabulary_widget(Ethnicity, label=roster.ETHNICITY),
-    )
-    birth_date = fields.Field(
-        attribute="birth_date", column_name=roster.BIRTH_DATE, widget=DateWidget()
-    )
-    id_number = fields.Field(
-        attribute="id_number", column_name=roster.ID_NUMBER, widget=IdNumberWidget()
-    )
-    education = fields.Field(
-        attribute="education",
-        column_name=roster.EDUCATION,
-        widget=vocabulary_widget(Education, label=roster.EDUCATION),
-    )
-    identity = fields.Field(
-        attribute="identity",
-        column_name=roster.IDENTITY,
-        widget=vocabulary_widget(Identity, label=roster.IDENTITY),
-    )
-    join_date = fields.Field(
-        attribute="join_date", column_name=roster.JOIN_DATE, widget=DateWidget()
-    )
-    development_number = fields.Field(
-        attribute="development_number",
-        column_name=roster.DEVELOPMENT_NUMBER,
-        widget=DevelopmentNumberWidget(),
-    )
-    phone = fields.Field(attribute="phone", column_name=roster.PHONE, widget=TextWidget())
-
-    column_labels = {**roster.FIELD_HEADERS, "__all__": ""}
+class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
+    # The fields and the column names of messages come from the roster's one declaration.
+    table_columns = roster.COLUMNS
+    column_fields = roster.IMPORTED_FIELDS
 
     #: columns that must hold a value (发展团员编号 is checked against the join date instead)
     required_fields = ("name", "birth_date", "id_number", "join_date", "phone")
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "education",
-            "identity",
-            "join_date",
-            "development_number",
-            "phone",
-        ]
+        fields = list(roster.IMPORTED_FIELDS)
         # Every row is a new member: no look-up per row.
         force_init_instance = True
         use_bulk = True

@@ -10,18 +10,25 @@ day the record was entered, kept by the system: the import ignores it, as it ign
 """
 
 import datetime
-from dataclasses import dataclass
+import functools
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export import fields, widgets
 
 from branches import access
-from members import validators
+from members import validators, vocabularies
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
-from spreadsheets.widgets import chinese_labels
-from spreadsheets.writer import Column, Kind
+from spreadsheets import columns
+from spreadsheets.columns import TableColumn
+from spreadsheets.reader import as_text
+from spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget, chinese_labels
+from spreadsheets.writer import Kind
 
 SERIAL = "序号"
 NAME = "姓名"
@@ -43,86 +50,181 @@ ENTERED_AT = "录入时间"
 TITLE = "新发展团员名册"
 
 
-@dataclass(frozen=True)
-class RosterColumn:
-    """One column of table 1-1.
+# --- reading a cell -------------------------------------------------------------------------------
 
-    ``source`` is the ``values_list`` lookup the export reads (None for 序号); ``field`` the
-    member field the column names in forms and messages (None when only people read it);
-    ``choices`` the ``TextChoices`` written by Chinese label.
-    """
+# Excel's display of a long number it has rounded: 1.10105E+17
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 
-    header: str
-    source: str | None
-    field: str | None
-    kind: str = Kind.TEXT
-    width: float = 14
-    choices: type | None = None
-    #: what 智慧团建 and other templates call the same column
-    aliases: tuple = ()
 
-    @property
-    def writer_column(self):
-        return Column(self.header, self.kind, self.width)
+def _excel_number_error():
+    return _(
+        "Excel stored this ID number as a number and lost its last digits. Format the column "
+        "as text and type the ID numbers again."
+    )
 
+
+def id_number_from_cell(value):
+    """The ID number of a cell as text; refuses one that Excel turned into a number."""
+    if isinstance(value, (int, float)) or _SCIENTIFIC.match(as_text(value)):
+        raise ValueError(_excel_number_error())
+    return validators.normalize_id_number(as_text(value))
+
+
+def development_number_from_cell(value):
+    """The development number of a cell, or None; ValueError when malformed."""
+    try:
+        return validators.parse_development_number(value)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+
+
+class IdNumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return id_number_from_cell(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class DevelopmentNumberWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return development_number_from_cell(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return validators.format_development_number(value)
+
+
+def vocabulary_widget(choices, *, label):
+    """A fixed list read by its Chinese labels and by what people and 智慧团建 write for them."""
+    return ChoiceLabelWidget(
+        choices, label=label, synonyms=functools.partial(vocabularies.synonyms_for, choices)
+    )
+
+
+class EthnicityField(fields.Field):
+    """民族: a people outside the 56 (穿青人) is recorded as 其他 with its name kept."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        super().save(instance, row, is_m2m, **kwargs)
+        text = as_text(row.get(self.column_name))
+        instance.ethnicity_note = vocabularies.ethnicity_note(text, instance.ethnicity)
+
+
+def _choice_labels(choices):
+    """A choice's stored value -> its Chinese label (None for a value without one)."""
+    return {value: label for label, value in chinese_labels(choices).items()}.get
+
+
+def _vocabulary(choices, header):
+    return {
+        "choices": choices,
+        "widget": functools.partial(vocabulary_widget, choices, label=header),
+        "render": _choice_labels(choices),
+    }
+
+
+def _local_day(value):
+    return timezone.localdate(value) if value is not None else None
+
+
+# --- the columns -----------------------------------------------------------------------------------
 
 COLUMNS = (
-    RosterColumn(SERIAL, None, None, Kind.INTEGER, 6),
-    RosterColumn(NAME, "name", "name", width=10, aliases=("团员姓名",)),
-    RosterColumn(GENDER, "gender", "gender", width=6, choices=Gender),
-    RosterColumn(ETHNICITY, "ethnicity", "ethnicity", width=10, choices=Ethnicity),
-    RosterColumn(
-        BIRTH_DATE, "birth_date", "birth_date", Kind.DATE, 12, aliases=("出生年月日", "出生年月")
+    TableColumn(SERIAL, kind=Kind.INTEGER, width=6),
+    TableColumn(NAME, "name", "name", width=10, widget=TextWidget, aliases=("团员姓名",)),
+    TableColumn(GENDER, "gender", "gender", width=6, **_vocabulary(Gender, GENDER)),
+    TableColumn(
+        ETHNICITY,
+        "ethnicity",
+        "ethnicity",
+        width=10,
+        field_class=EthnicityField,
+        **_vocabulary(Ethnicity, ETHNICITY),
     ),
-    RosterColumn(
+    TableColumn(
+        BIRTH_DATE,
+        "birth_date",
+        "birth_date",
+        Kind.DATE,
+        12,
+        widget=DateWidget,
+        aliases=("出生年月日", "出生年月"),
+    ),
+    TableColumn(
         ID_NUMBER,
         "id_number",
         "id_number",
         width=21,
+        widget=IdNumberWidget,
         aliases=("身份证号", "身份证号码", "公民身份证号码", "证件号码"),
     ),
-    RosterColumn(
+    TableColumn(
         EDUCATION,
         "education",
         "education",
         width=12,
-        choices=Education,
         aliases=("文化程度", "最高学历", "全日制学历"),
+        **_vocabulary(Education, EDUCATION),
     ),
-    RosterColumn(
-        IDENTITY, "identity", "identity", width=16, choices=Identity, aliases=("职业", "人员类别")
+    TableColumn(
+        IDENTITY,
+        "identity",
+        "identity",
+        width=16,
+        aliases=("职业", "人员类别"),
+        **_vocabulary(Identity, IDENTITY),
     ),
-    RosterColumn(
+    TableColumn(
         JOIN_DATE,
         "join_date",
         "join_date",
         Kind.DATE,
         12,
+        widget=DateWidget,
         aliases=("入团日期", "入团年月", "支部大会通过日期"),
     ),
-    RosterColumn(
+    TableColumn(
         DEVELOPMENT_NUMBER,
         "development_number",
         "development_number",
         width=15,
+        widget=DevelopmentNumberWidget,
+        render=validators.format_development_number,
         aliases=("团员编号", "入团编号"),
     ),
-    RosterColumn(DEVELOPER, "developing_organization__name", None, width=24),
-    RosterColumn(
+    TableColumn(DEVELOPER, "developing_organization__name", width=24),
+    TableColumn(
         DEVELOPER_CODE, "developing_organization__code", "developing_organization", width=16
     ),
-    RosterColumn(
-        BRANCH, "branch__name", None, width=24, aliases=("所在团支部", "所在团组织", "所在支部")
+    TableColumn(BRANCH, "branch__name", width=24, aliases=("所在团支部", "所在团组织", "所在支部")),
+    TableColumn(BRANCH_CODE, "branch__code", "branch", width=16, aliases=("所在团支部代码",)),
+    TableColumn(
+        PHONE,
+        "phone",
+        "phone",
+        width=15,
+        widget=TextWidget,
+        aliases=("手机号码", "手机号", "手机", "联系方式"),
     ),
-    RosterColumn(BRANCH_CODE, "branch__code", "branch", width=16, aliases=("所在团支部代码",)),
-    RosterColumn(
-        PHONE, "phone", "phone", width=15, aliases=("手机号码", "手机号", "手机", "联系方式")
-    ),
-    RosterColumn(ENTERED_AT, "entered_at", None, Kind.DATE, 12),
+    TableColumn(ENTERED_AT, "entered_at", kind=Kind.DATE, width=12, render=_local_day),
 )
 
-HEADER = tuple(column.header for column in COLUMNS)
-WRITER_COLUMNS = tuple(column.writer_column for column in COLUMNS)
+#: the member fields the import reads from the file (the organisations come by code, apart)
+IMPORTED_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "education",
+    "identity",
+    "join_date",
+    "development_number",
+    "phone",
+)
+
+HEADER = columns.header(COLUMNS)
+WRITER_COLUMNS = columns.writer_columns(COLUMNS)
 #: columns an imported roster may leave out: the import ignores them
 IGNORED_ON_IMPORT = (SERIAL, ENTERED_AT, DEVELOPER, BRANCH)
 #: columns a secretary's roster may leave out: they default to the secretary's branch
@@ -131,9 +233,9 @@ REQUIRED_ON_IMPORT = tuple(
     h for h in HEADER if h not in IGNORED_ON_IMPORT and h not in DEFAULTED_ON_IMPORT
 )
 #: other names of the columns (alias -> column), 智慧团建's among them
-ALIASES = {alias: column.header for column in COLUMNS for alias in column.aliases}
+ALIASES = columns.aliases(COLUMNS)
 #: member field -> its column header, so that messages name the column the user sees
-FIELD_HEADERS = {column.field: column.header for column in COLUMNS if column.field}
+FIELD_HEADERS = columns.field_headers(COLUMNS)
 
 
 def default_since():
@@ -165,42 +267,7 @@ def roster_title(organization, *, since=None):
     return f"{TITLE}（{organization.name}，{first.year}年{first.month}月{first.day}日以来入团）"
 
 
-def _renderers():
-    """One function per column turning a stored value into the cell the roster shows."""
-    labels = {
-        column.header: {value: label for label, value in chinese_labels(column.choices).items()}
-        for column in COLUMNS
-        if column.choices is not None
-    }
-
-    def plain(value):
-        return value
-
-    def text(value):
-        return "" if value is None else str(value)
-
-    def local_day(value):
-        return timezone.localdate(value) if value is not None else None
-
-    renderers = []
-    for column in COLUMNS:
-        if column.header in labels:
-            renderers.append(labels[column.header].get)
-        elif column.header == DEVELOPMENT_NUMBER:
-            renderers.append(validators.format_development_number)
-        elif column.header == ENTERED_AT:
-            renderers.append(local_day)
-        elif column.kind == Kind.DATE:
-            renderers.append(plain)
-        else:
-            renderers.append(text)
-    return renderers
-
-
 def roster_rows(queryset, *, chunk_size=2000):
     """The roster's rows, in column order, from ONE query over ``queryset``."""
-    sources = [column.source for column in COLUMNS[1:]]
-    renderers = _renderers()[1:]
-    values = queryset.values_list(*sources).iterator(chunk_size=chunk_size)
-    for serial, record in enumerate(values, start=1):
-        yield [serial, *(render(value) for render, value in zip(renderers, record, strict=True))]
+    values = queryset.values_list(*columns.sources(COLUMNS)).iterator(chunk_size=chunk_size)
+    yield from columns.rows_from_values(COLUMNS, values)
