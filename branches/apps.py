@@ -8,3 +8,7 @@ class BranchesConfig(AppConfig):
 
     def ready(self):
         from branches import signals  # noqa: F401
+        from branches.tables import register_all
+
+        # The official tables register with the shared registry (spreadsheets.tables).
+        register_all()

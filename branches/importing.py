@@ -8,68 +8,30 @@ rejected with their row numbers, and one rejected row rolls back the whole file.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources
+from import_export import resources
 
 from branches import access, services
 from branches.models import Organization, normalize_school_code
+from branches.tables import organizations
+from spreadsheets.columns import ColumnsResourceMixin
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import ROW_NUMBER, as_text
-from spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
 
-CODE = "组织代码"
-NAME = "组织名称"
-PARENT = "上级组织代码"
-KIND = "组织类型"
-SECTOR = "所属领域"
-SCHOOL_CODE = "学校标识码"
-OWNERSHIP = "办学性质"
-GRADUATION = "毕业时间"
-COLUMNS = (CODE, NAME, PARENT, KIND, SECTOR, SCHOOL_CODE, OWNERSHIP, GRADUATION)
-REQUIRED = (CODE, NAME, PARENT, KIND, SECTOR)
+COLUMNS = organizations.HEADER
+REQUIRED = organizations.REQUIRED
+CODE, PARENT, SCHOOL_CODE = organizations.CODE, organizations.PARENT, organizations.SCHOOL_CODE
 
 
-class OrganizationResource(TableResourceMixin, resources.ModelResource):
-    code = fields.Field(attribute="code", column_name=CODE, widget=TextWidget())
-    name = fields.Field(attribute="name", column_name=NAME, widget=TextWidget())
-    kind = fields.Field(
-        attribute="kind",
-        column_name=KIND,
-        widget=ChoiceLabelWidget(Organization.Kind, label=KIND),
-    )
-    sector = fields.Field(
-        attribute="sector",
-        column_name=SECTOR,
-        widget=ChoiceLabelWidget(Organization.Sector, label=SECTOR),
-    )
-    school_code = fields.Field(
-        attribute="school_code", column_name=SCHOOL_CODE, widget=TextWidget()
-    )
-    ownership = fields.Field(
-        attribute="ownership",
-        column_name=OWNERSHIP,
-        widget=ChoiceLabelWidget(Organization.Ownership, label=OWNERSHIP, allow_blank=True),
-    )
-    graduation_date = fields.Field(
-        attribute="graduation_date", column_name=GRADUATION, widget=DateWidget()
-    )
-
-    column_labels = {
-        "code": CODE,
-        "name": NAME,
-        "kind": KIND,
-        "sector": SECTOR,
-        "school_code": SCHOOL_CODE,
-        "ownership": OWNERSHIP,
-        "graduation_date": GRADUATION,
-        "secretary_phone": "联系电话",
-        "parent": PARENT,
-        "__all__": "",
-    }
+class OrganizationResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
+    # The fields and the column names of messages come from the table's one declaration.
+    table_columns = organizations.COLUMNS
+    column_fields = organizations.IMPORTED_FIELDS
+    column_labels = {"secretary_phone": "联系电话"}
 
     class Meta:
         model = Organization
         import_id_fields = ["code"]
-        fields = ["code", "name", "kind", "sector", "school_code", "ownership", "graduation_date"]
+        fields = list(organizations.IMPORTED_FIELDS)
         clean_model_instances = True
         skip_diff = True
         use_transactions = True

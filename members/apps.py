@@ -39,3 +39,7 @@ class MembersConfig(AppConfig):
         from members.moves import admin as moves_admin  # noqa: F401  (registers the moves admin)
         from members.numbers import admin as numbers_admin  # noqa: F401
         from members.numbers import admin_lookups  # noqa: F401
+        from members.tables import register_all
+
+        # The official tables register with the shared registry (spreadsheets.tables).
+        register_all()

@@ -11,9 +11,12 @@ class ReportsConfig(AppConfig):
         from reports import admin_schools  # noqa: F401  (registers the school admins)
         from reports.schools.lines import education_places
         from reports.submissions.exporting import export_response
+        from reports.tables import register_all
         from spreadsheets import exporting
 
         # Every file download, in this app and in the apps below it, goes through this one.
         exporting.install(export_response)
         # Only provincial staff move an education row out of another city's reconciliation.
         register_school_code_places(education_places)
+        # The official tables register with the shared registry (spreadsheets.tables).
+        register_all()

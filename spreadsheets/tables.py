@@ -1,14 +1,12 @@
 """The registry of the tables that leave the system as files, and what each one provides.
 
-A table is registered by an ``exports`` module of its app (``members/exports.py``,
-``reports/exports.py``), which :func:`get_table` imports on first use, in the web process and in
-the task worker alike. Rows come from one scoped queryset with ``select_related``/annotations,
+A table is registered by its own module (``members/tables/roster.py``,
+``reports/tables/school_counts.py``, ...), which its app's ``AppConfig.ready()`` imports, in the
+web process and in the task worker alike. Rows come from one scoped queryset with ``select_related``/annotations,
 never a query per row, and stream into the shared writer.
 """
 
 from dataclasses import dataclass, field
-
-from django.utils.module_loading import autodiscover_modules
 
 TABLES = {}
 
@@ -46,17 +44,11 @@ def register(table):
     return table
 
 
-def _discover():
-    autodiscover_modules("exports")
-
-
 def get_table(kind):
     """The registered table ``kind`` (``KeyError`` when there is none)."""
-    _discover()
     return TABLES[kind]
 
 
 def table_kinds():
     """The kinds of the public tables, sorted."""
-    _discover()
     return sorted(kind for kind, table in TABLES.items() if table.public)

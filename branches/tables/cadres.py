@@ -1,6 +1,6 @@
 """The cadre register 团干部名册: its columns, declared once, and both directions built from them.
 
-The export (``branches/exports.py``) writes these columns from one ``values_list`` query and the
+The export (registered below) writes these columns from one ``values_list`` query and the
 import (``import_cadres`` and the admin's button) reads them through a resource generated from
 the same declaration, so the two cannot drift apart: a register exported from the system imports
 back unchanged.
@@ -24,6 +24,7 @@ from branches import access, services
 from branches.models import Cadre, Organization
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import as_text
+from spreadsheets.tables import OfficialTable, register
 from spreadsheets.widgets import (
     ChoiceLabelWidget,
     DateWidget,
@@ -232,6 +233,27 @@ def register_rows(queryset, *, chunk_size=2000):
     values = queryset.values_list(*sources).iterator(chunk_size=chunk_size)
     for serial, record in enumerate(values, start=1):
         yield [serial, *(render(value) for render, value in zip(renderers, record, strict=True))]
+
+
+def _rows(organization, user=None):
+    return register_rows(register_queryset(organization, user=user))
+
+
+def _count(organization, user=None):
+    return register_queryset(organization, user=user).count()
+
+
+CADRES = register(
+    OfficialTable(
+        kind="cadres",
+        title=lambda organization, **options: register_title(organization),
+        columns=WRITER_COLUMNS,
+        rows=_rows,
+        count=_count,
+        label=gettext_lazy("Cadre register"),
+        stampable=True,
+    )
+)
 
 
 # --- import -------------------------------------------------------------------------------------

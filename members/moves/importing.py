@@ -10,57 +10,24 @@ date. All or nothing, as every import: one rejected row saves no row.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources
+from import_export import resources
 
 from branches.models import Organization
 from members import validators
 from members.models import Member, Move
-from members.models.moves import Reason
 from members.moves import services as moves
+from members.tables import moves as move_table
+from spreadsheets.columns import ColumnsResourceMixin
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import as_text
-from spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
-from spreadsheets.writer import Column
-from spreadsheets.writer import Kind as CellKind
 
-SERIAL = "序号"
-NAME = "姓名"
-ID_NUMBER = "公民身份号码"
-REASON = "流动原因"
-MOVED_ON = "流动日期"
-DESTINATION_CODE = "去向团组织代码"
-COUNTY_CODE = "去向县级行政区划代码"
-TOWNSHIP = "去向乡镇（街道）"
-OTHER_PROVINCE = "去向省外团组织"
-NOTE = "备注"
-
-COLUMNS = (
-    SERIAL,
-    NAME,
-    ID_NUMBER,
-    REASON,
-    MOVED_ON,
-    DESTINATION_CODE,
-    COUNTY_CODE,
-    TOWNSHIP,
-    OTHER_PROVINCE,
-    NOTE,
-)
-REQUIRED = (NAME, ID_NUMBER, REASON)
-
-#: the columns as the template download writes them
-TEMPLATE_COLUMNS = (
-    Column(SERIAL, CellKind.INTEGER, 6),
-    Column(NAME, width=10),
-    Column(ID_NUMBER, width=21),
-    Column(REASON, width=10),
-    Column(MOVED_ON, CellKind.DATE, 12),
-    Column(DESTINATION_CODE, width=16),
-    Column(COUNTY_CODE, width=14),
-    Column(TOWNSHIP, width=18),
-    Column(OTHER_PROVINCE, width=24),
-    Column(NOTE, width=24),
-)
+COLUMNS = move_table.HEADER
+REQUIRED = move_table.REQUIRED
+TEMPLATE_COLUMNS = move_table.WRITER_COLUMNS
+NAME, ID_NUMBER = move_table.NAME, move_table.ID_NUMBER
+DESTINATION_CODE, COUNTY_CODE = move_table.DESTINATION_CODE, move_table.COUNTY_CODE
+TOWNSHIP, OTHER_PROVINCE = move_table.TOWNSHIP, move_table.OTHER_PROVINCE
+REASON, MOVED_ON = move_table.REASON, move_table.MOVED_ON
 
 
 def _copy_fields(source, target):
@@ -72,46 +39,18 @@ def _copy_fields(source, target):
     target.destination_organization = source.destination_organization
 
 
-class MoveResource(TableResourceMixin, resources.ModelResource):
-    reason = fields.Field(
-        attribute="reason", column_name=REASON, widget=ChoiceLabelWidget(Reason, label=REASON)
-    )
-    moved_on = fields.Field(attribute="moved_on", column_name=MOVED_ON, widget=DateWidget())
-    destination_county_code = fields.Field(
-        attribute="destination_county_code", column_name=COUNTY_CODE, widget=TextWidget()
-    )
-    destination_township = fields.Field(
-        attribute="destination_township", column_name=TOWNSHIP, widget=TextWidget()
-    )
-    destination_other_province = fields.Field(
-        attribute="destination_other_province", column_name=OTHER_PROVINCE, widget=TextWidget()
-    )
-    note = fields.Field(attribute="note", column_name=NOTE, widget=TextWidget())
-
+class MoveResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
+    # The fields and the column names of messages come from the table's one declaration.
+    table_columns = move_table.COLUMNS
+    column_fields = move_table.IMPORTED_FIELDS
     column_labels = {
-        "member": ID_NUMBER,
-        "name": NAME,
-        "reason": REASON,
-        "moved_on": MOVED_ON,
         "destination_kind": gettext_lazy("destination"),
-        "destination_organization": DESTINATION_CODE,
-        "destination_county_code": COUNTY_CODE,
-        "destination_township": TOWNSHIP,
-        "destination_other_province": OTHER_PROVINCE,
-        "note": NOTE,
-        "from_branch": ID_NUMBER,
+        "from_branch": move_table.ID_NUMBER,
     }
 
     class Meta:
         model = Move
-        fields = [
-            "reason",
-            "moved_on",
-            "destination_county_code",
-            "destination_township",
-            "destination_other_province",
-            "note",
-        ]
+        fields = list(move_table.IMPORTED_FIELDS)
         clean_model_instances = True
         skip_diff = True
         use_transactions = True

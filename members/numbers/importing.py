@@ -19,24 +19,16 @@ from branches.models import Organization
 from members import validators
 from members.models import NumberRange, UnusedNumber
 from members.numbers import services as numbering
+from members.tables import ranges, unused_numbers
+from spreadsheets.columns import ColumnsResourceMixin
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import ROW_NUMBER, as_text
-from spreadsheets.widgets import ChoiceLabelWidget, TextWidget
 
-CODE = "组织代码"
-FIRST = "起始编号"
-LAST = "终止编号"
-RANGE_COLUMNS = (CODE, FIRST, LAST)
-
-SERIAL = "序号"
-NUMBER = "发展团员编号"
-SPAN = "号段"
-OWNER = "所属团组织"
-STATUS = "状态"
-EXPLANATION = "情况说明"
-REGISTERED_AT = "登记时间"
-UNUSED_COLUMNS = (SERIAL, NUMBER, SPAN, OWNER, STATUS, EXPLANATION, REGISTERED_AT)
-UNUSED_REQUIRED = (NUMBER, STATUS, EXPLANATION)
+RANGE_COLUMNS = ranges.HEADER
+UNUSED_COLUMNS = unused_numbers.HEADER
+UNUSED_REQUIRED = unused_numbers.REQUIRED
+CODE, FIRST, LAST = ranges.CODE, ranges.FIRST, ranges.LAST
+NUMBER, SPAN, OWNER = unused_numbers.NUMBER, unused_numbers.SPAN, unused_numbers.OWNER
 
 _SPAN_RE = re.compile(r"^\s*(\S+?)\s*(?:[-–—~～至到]+\s*(\S+))?\s*$")
 
@@ -53,22 +45,6 @@ def parse_span(value):
     except ValidationError as exc:
         raise ValueError(exc.messages[0]) from None
     return first, last
-
-
-class NumberWidget(widgets.Widget):
-    """A development number: 12 digits, as text or as a number Excel made of it."""
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            number = validators.parse_development_number(value)
-        except ValidationError as exc:
-            raise ValueError(exc.messages[0]) from None
-        if number is None:
-            raise ValueError(_("A development number is required."))
-        return number
-
-    def render(self, value, obj=None, **kwargs):
-        return validators.format_development_number(value)
 
 
 class ScopedOrganizationWidget(widgets.Widget):
@@ -96,11 +72,10 @@ class ScopedOrganizationWidget(widgets.Widget):
 # --- ranges ------------------------------------------------------------------------------------
 
 
-class NumberRangeResource(TableResourceMixin, resources.ModelResource):
-    first = fields.Field(attribute="first", column_name=FIRST, widget=NumberWidget())
-    last = fields.Field(attribute="last", column_name=LAST, widget=NumberWidget())
-
-    column_labels = {"organization": CODE, "first": FIRST, "last": LAST, "__all__": ""}
+class NumberRangeResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
+    # 起始编号 and 终止编号 from the table's declaration; 组织代码 by the user's scope, below.
+    table_columns = ranges.COLUMNS
+    column_fields = ("first", "last")
 
     class Meta:
         model = NumberRange
@@ -174,23 +149,11 @@ RANGE_IMPORT = TableImport(
 # --- the unused-number register ------------------------------------------------------------------
 
 
-class UnusedNumberResource(TableResourceMixin, resources.ModelResource):
-    status = fields.Field(
-        attribute="status",
-        column_name=STATUS,
-        widget=ChoiceLabelWidget(UnusedNumber.Status, label=STATUS),
-    )
-    explanation = fields.Field(
-        attribute="explanation", column_name=EXPLANATION, widget=TextWidget()
-    )
-
-    column_labels = {
-        "first": NUMBER,
-        "last": NUMBER,
-        "status": STATUS,
-        "explanation": EXPLANATION,
-        "__all__": "",
-    }
+class UnusedNumberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
+    # 状态 and 情况说明 from the register's declaration; 发展团员编号 (a number or a span) below.
+    table_columns = unused_numbers.COLUMNS
+    column_fields = ("status", "explanation")
+    column_labels = {"last": NUMBER}
 
     class Meta:
         model = UnusedNumber

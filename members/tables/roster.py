@@ -1,6 +1,7 @@
 """Table 1-1, the roster of new members (新发展团员名册): its columns, defined once.
 
-The export (``reports/tables/roster.py`` and the admin's export button) writes these
+The export (``export_report roster``, the report downloads and the admin's export button, all
+through the table registered here) writes these
 columns and the import (``members/importing.py``) reads them, so the two cannot drift apart: a
 roster exported from the system imports back unchanged.
 
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from branches import access
@@ -27,6 +29,7 @@ from members.models import Member
 from spreadsheets import columns
 from spreadsheets.columns import TableColumn
 from spreadsheets.reader import as_text
+from spreadsheets.tables import OfficialTable, register
 from spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget, chinese_labels
 from spreadsheets.writer import Kind
 
@@ -271,3 +274,28 @@ def roster_rows(queryset, *, chunk_size=2000):
     """The roster's rows, in column order, from ONE query over ``queryset``."""
     values = queryset.values_list(*columns.sources(COLUMNS)).iterator(chunk_size=chunk_size)
     yield from columns.rows_from_values(COLUMNS, values)
+
+
+def _rows(organization, user=None, since=None):
+    return roster_rows(roster_queryset(organization, user=user, since=since))
+
+
+def _count(organization, user=None, since=None):
+    return roster_queryset(organization, user=user, since=since).count()
+
+
+def _title(organization, since=None):
+    return roster_title(organization, since=since)
+
+
+ROSTER = register(
+    OfficialTable(
+        kind="roster",
+        title=_title,
+        columns=WRITER_COLUMNS,
+        rows=_rows,
+        count=_count,
+        options=("since",),
+        label=gettext_lazy("Roster of new members (table 1-1)"),
+    )
+)

@@ -1,7 +1,7 @@
 """The reports app's view of the shared table registry (:mod:`spreadsheets.tables`).
 
 A table module (one per official table: ``roster``, ``unused_numbers``, ``school_counts``, ...)
-defines an :class:`OfficialTable` and registers it; ``reports/exports.py`` imports them all.
+defines an :class:`OfficialTable` and registers it; ``ReportsConfig.ready`` imports them.
 """
 
 from spreadsheets.tables import (  # noqa: F401  (the shared registry)

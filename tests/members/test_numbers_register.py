@@ -13,7 +13,7 @@ from django.utils import translation
 from members.models import UnusedNumber
 from members.numbers import services as numbering
 from members.numbers.importing import UNUSED_COLUMNS, parse_span
-from reports.tables.unused_numbers import COLUMNS
+from members.tables.unused_numbers import COLUMNS
 from tests.commands import rejected_rows, run_import
 from tests.factories import UnusedNumberFactory, n2019, numbered_province
 from tests.xlsx import read_xlsx, write_xlsx

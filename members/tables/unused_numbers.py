@@ -1,4 +1,5 @@
-"""未使用编号登记表: the unused-number register of one organisation's subtree.
+"""未使用编号登记表: the unused-number register of one organisation's subtree, its columns
+declared once for the export (registered here) and the import (``members/numbers/importing.py``).
 
 One row per number (a registered span gives one row for each of its numbers), so that
 发展团员编号 is always a single 12-digit number written as text. Rows stream from one query.
@@ -11,19 +12,34 @@ from django.utils.translation import gettext_lazy as _
 
 from branches import access
 from members.models import NumberStatus, UnusedNumber, format_number, format_span
-from reports.tables.base import OfficialTable, register
-from spreadsheets.widgets import chinese_label
-from spreadsheets.writer import Column, Kind
+from spreadsheets import columns
+from spreadsheets.columns import TableColumn
+from spreadsheets.tables import OfficialTable, register
+from spreadsheets.widgets import TextWidget, chinese_label
+from spreadsheets.writer import Kind
+
+SERIAL = "序号"
+NUMBER = "发展团员编号"
+SPAN = "号段"
+OWNER = "所属团组织"
+STATUS = "状态"
+EXPLANATION = "情况说明"
+REGISTERED_AT = "登记时间"
 
 COLUMNS = (
-    Column("序号", Kind.INTEGER, 8),
-    Column("发展团员编号", width=16),
-    Column("号段", width=28),
-    Column("所属团组织", width=30),
-    Column("状态", width=10),
-    Column("情况说明", width=40),
-    Column("登记时间", Kind.DATETIME, 18),
+    TableColumn(SERIAL, kind=Kind.INTEGER, width=8),
+    # one number or a span on import; the import parses it (members/numbers/importing.py)
+    TableColumn(NUMBER, "first", "first", width=16, required=True),
+    TableColumn(SPAN, "number_range__first", width=28),
+    TableColumn(OWNER, "organization__name", width=30),
+    TableColumn(STATUS, "status", "status", width=10, choices=NumberStatus, required=True),
+    TableColumn(
+        EXPLANATION, "explanation", "explanation", width=40, widget=TextWidget, required=True
+    ),
+    TableColumn(REGISTERED_AT, "registered_at", kind=Kind.DATETIME, width=18),
 )
+HEADER = columns.header(COLUMNS)
+REQUIRED = columns.required(COLUMNS)
 
 
 def entries(organization, user=None):
@@ -82,7 +98,7 @@ TABLE = register(
     OfficialTable(
         kind="unused_numbers",
         title=title,
-        columns=COLUMNS,
+        columns=columns.writer_columns(COLUMNS),
         rows=rows,
         count=count,
         label=_("Unused-number register"),
