@@ -103,12 +103,12 @@ def run_stock(rows, path):
     class StockRosterResource(resources.ModelResource):
         branch_code = fields.Field(
             attribute="branch",
-            column_name="现所在团支部代码",
+            column_name=roster.BRANCH_CODE,
             widget=ForeignKeyWidget(Organization, "code"),
         )
         developer_code = fields.Field(
             attribute="developing_organization",
-            column_name="发展团组织代码",
+            column_name=roster.DEVELOPER_CODE,
             widget=ForeignKeyWidget(Organization, "code"),
         )
 

@@ -24,3 +24,20 @@ def places(pattern):
 
 def test_the_twelve_digit_number_format_is_written_once():
     assert places(r"012d") == ["members/validators.py"]
+
+
+def test_each_official_table_lists_its_columns_in_one_module():
+    """A column only one table has is written once: in that table's module."""
+    owners = {
+        "发展团组织代码": "members/tables/roster.py",
+        "现所在团支部代码": "members/tables/roster.py",
+        "登记时间": "members/tables/unused_numbers.py",
+        "所属团组织": "members/tables/unused_numbers.py",
+        "起始编号": "members/tables/ranges.py",
+        "去向省外团组织": "members/tables/moves.py",
+        "上级组织代码": "branches/tables/organizations.py",
+        "差距比例": "reports/tables/school_counts.py",
+        "是否通报": "reports/tables/ranking.py",
+    }
+    for column, module in owners.items():
+        assert places(f'"{column}"') == [module], column
