@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from members.choices import DocumentType
 from members.id_numbers import had_invisible_characters
 from members.models import Member
+from members.models.number_rule import check_member_number
 from members.validators import (
     format_development_number,
     normalize_id_number,
@@ -110,6 +111,12 @@ class MemberForm(forms.ModelForm):
         # "required").
         rejected = {field: len(errors) for field, errors in self.errors.items()}
         super()._post_clean()
+        if "development_number" not in self._errors:
+            # The number rule, asked as the services and the import ask it.
+            try:
+                check_member_number(self.instance)
+            except ValidationError as exc:
+                self._update_errors(exc)
         for field, count in rejected.items():
             if field != NON_FIELD_ERRORS:
                 del self._errors[field][count:]

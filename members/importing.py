@@ -20,7 +20,7 @@ from branches import access
 from branches.models import Organization
 from members import services
 from members.models import Member
-from members.models.number_rule import NumberBook
+from members.models.number_rule import NumberBook, check_member_number
 from members.tables import roster
 from members.tables.roster import development_number_from_cell, id_number_from_cell
 from spreadsheets.columns import ColumnsResourceMixin
@@ -177,7 +177,6 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         were loaded by code, and the database constraints stay as the last guard.
         """
         errors = dict(import_validation_errors or {})
-        instance.number_facts = self.number_facts
         try:
             instance.full_clean(
                 exclude=["branch", "developing_organization", *errors],
@@ -188,6 +187,13 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
             for field, messages in exc.message_dict.items():
                 if field not in errors:
                     errors[field] = messages
+        if "development_number" not in errors:
+            # The number rule, as the services and the form ask it, with the facts loaded for
+            # the whole file in before_import.
+            try:
+                check_member_number(instance, facts=self.number_facts)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
         if errors:
             raise ValidationError(errors)
 

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from branches import access
 from members.models import Member
+from members.models.number_rule import check_member_number
 from members.tallies import tally_members
 
 #: the fields a person (form, import) may set; everything else is derived or kept by the system
@@ -59,7 +60,10 @@ def member_check_scope(*, member, user):
         raise ValidationError(errors)
 
 
-def _validate(member, user):
+def member_validate(*, member, user=None, facts=None):
+    """Raise ValidationError unless ``member`` may be saved as it is: the user's scope, the
+    record's own checks, then the number rule with ``facts`` (see
+    :func:`members.models.number_rule.check_member_number`)."""
     errors = {}
     try:
         member_check_scope(member=member, user=user)
@@ -69,8 +73,17 @@ def _validate(member, user):
         member.full_clean(exclude=list(errors))
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
+    if "development_number" not in errors:
+        try:
+            check_member_number(member, facts=facts)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _validate(member, user):
+    member_validate(member=member, user=user)
 
 
 def member_create(*, user=None, member=None, **fields):

@@ -355,21 +355,9 @@ class Member(models.Model):
                 % {"years": "/".join(str(y) for y in sorted(years))}
             )
             return
-        if self.developing_organization_id is None:
-            return
-        # Late import: the number rule, in turn, looks members up.
-        from members.models.number_rule import development_number_problem
-
-        problem = development_number_problem(
-            self.development_number,
-            developing_organization=self.developing_organization,
-            member_pk=self.pk,
-            ranged=validators.number_required(self.join_date),
-            # Bulk checks (the roster import) hand in facts loaded for the whole file.
-            facts=getattr(self, "number_facts", None),
-        )
-        if problem:
-            errors.setdefault("development_number", []).append(problem)
+        # Whether the number may be this member's (in the developer's ranges, not used, not
+        # registered) asks about other records: members.models.number_rule.check_member_number,
+        # which the services, the form and the import call with the facts they hold.
 
     @property
     def in_league(self):

@@ -5,6 +5,9 @@ hold a number ("号号有下落"): in the developing organisation's ranges, not 
 
 import bisect
 
+from django.core.exceptions import ValidationError
+
+from members import validators
 from members.models.member import Member
 from members.models.numbers import (
     ALREADY_USED,
@@ -148,3 +151,37 @@ def development_number_problem(
     if issued_to is not None and not developer_path.startswith(issued_to):
         return ALREADY_USED
     return None
+
+
+def member_number_problem(member, *, facts=None):
+    """Why ``member`` may not hold its development number, or None.
+
+    A function of the member and of ``facts`` alone (a :class:`NumberBook` loaded for a whole
+    roster, or None for one query per question). A number whose shape is wrong (12 digits, the
+    join year) is left to ``Member.clean()``, which says so.
+    """
+    number = member.development_number
+    if number is None or not member.join_date or member.developing_organization_id is None:
+        return None
+    if len(str(number)) != 12 or number_year(number) not in validators.development_number_years(
+        member.join_date
+    ):
+        return None
+    return development_number_problem(
+        number,
+        developing_organization=member.developing_organization,
+        member_pk=member.pk,
+        ranged=validators.number_required(member.join_date),
+        facts=facts,
+    )
+
+
+def check_member_number(member, *, facts=None):
+    """Raise ValidationError on 发展团员编号 when ``member`` may not hold its number.
+
+    The one way the rule is asked: the member services, the member form and the roster import
+    call it, after the record's own checks (``full_clean``) found the number well formed.
+    """
+    problem = member_number_problem(member, facts=facts)
+    if problem:
+        raise ValidationError({"development_number": [problem]})

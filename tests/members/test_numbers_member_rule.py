@@ -9,6 +9,7 @@ from django.utils import translation
 
 from members.models import Member, NumberRange
 from members.numbers import services as numbering
+from members.services import member_validate
 from tests.factories import (
     IssuedNumberFactory,
     MemberFactory,
@@ -41,9 +42,10 @@ def candidate(branch, number, *, year=2019, developing_organization=None):
 
 
 def number_errors(member):
+    """The record's checks and the number rule, as the services, the form and the import ask."""
     with translation.override("zh-hans"):
         try:
-            member.full_clean()
+            member_validate(member=member)
         except ValidationError as exc:
             return exc.message_dict.get("development_number", [])
     return []
