@@ -16,8 +16,8 @@ from reports.models import (
     SubmissionFile,
 )
 from reports.ranking import percent
+from reports.services import campaign_save
 from reports.snapshots import snapshot_take
-from reports.tasks import schedule_deadline_snapshot
 
 
 @admin.register(Campaign)
@@ -80,9 +80,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
     has_delete_permission = has_change_permission
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or "deadline" in form.changed_data:
-            schedule_deadline_snapshot(obj)
+        campaign_save(campaign=obj, deadline_changed=not change or "deadline" in form.changed_data)
 
     @admin.action(description=_("Take a snapshot of the figures now"))
     def take_snapshot(self, request, queryset):

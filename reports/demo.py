@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from branches.models import Organization
 from reports.models import Campaign, CampaignForward, Direction
+from reports.services import campaign_save
 
 NOTICE_CAMPAIGNS = [
     {
@@ -68,7 +69,8 @@ def build_campaigns(year=2019):
         if spec.get("submission_tables"):
             wanted = spec["submission_tables"].split(",")
             spec["submission_tables"] = ",".join(kind for kind in wanted if kind in tables)
-        created.append(Campaign.objects.create(year=year, **spec))
+        # Saved as the admin saves them: their deadline snapshots are scheduled too.
+        created.append(campaign_save(campaign=Campaign(year=year, **spec)))
     university = Organization.objects.filter(code="XMU").first()
     entry = Campaign.objects.filter(slug="2019-entry").first()
     if university and entry:

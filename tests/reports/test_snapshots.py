@@ -92,3 +92,28 @@ def test_deadline_task_takes_the_automatic_snapshot(scripted_province, campaign)
     result = snapshot_at_deadline.enqueue(campaign.pk)
     assert Snapshot.objects.get(pk=result.return_value).automatic
     assert snapshot_at_deadline.enqueue(campaign.pk).return_value is None
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+def test_the_demos_campaigns_get_their_deadline_snapshots_as_the_admins_do():
+    from django_tasks import default_task_backend
+
+    from reports.demo import build_campaigns
+
+    campaigns = build_campaigns()
+    scheduled = sorted(result.args[0] for result in default_task_backend.results)
+    assert campaigns and scheduled == sorted(campaign.pk for campaign in campaigns)
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+def test_campaign_save_schedules_again_only_when_the_deadline_moves(campaign):
+    from django_tasks import default_task_backend
+
+    from reports.services import campaign_save
+
+    campaign.name = "renamed"
+    campaign_save(campaign=campaign)
+    assert default_task_backend.results == []
+    campaign.deadline += timedelta(days=1)
+    campaign_save(campaign=campaign)
+    assert [result.args[0] for result in default_task_backend.results] == [campaign.pk]
