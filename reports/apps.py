@@ -7,6 +7,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        # The figure groups register first, in the order their columns appear.
+        from reports.metrics import entries, graduation, ledger, moves, schools  # noqa: F401
+
+        # isort: split
+        from reports.metrics import (
+            cadres,  # noqa: F401  (registration, after the others)
+            status,  # noqa: F401  (registration, after the cadres)
+        )
+
+        # isort: split
         from branches.services import register_school_code_places
         from reports import admin_schools  # noqa: F401  (registers the school admins)
         from reports.schools.lines import education_places

@@ -1,11 +1,7 @@
-"""Background work of the spreadsheets package (run by `manage.py db_worker`)."""
+"""Background work of the spreadsheets package (run by `manage.py db_worker`).
 
-from django_tasks import task
+Each task is defined beside the work it runs (:mod:`spreadsheets.uploads`), so that queueing it
+needs no import back from here; this module names them all in one place.
+"""
 
-
-@task()
-def run_import_job(job_id):
-    """Run an uploaded file's dry run or import, reporting progress on the job as it goes."""
-    from spreadsheets.uploads import import_job_run
-
-    return import_job_run(job_id)
+from spreadsheets.uploads import run_import_job  # noqa: F401

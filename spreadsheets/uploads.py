@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from spreadsheets.importing import MAX_REPORTED_ERRORS, TableImport
 from spreadsheets.models import ImportJob
@@ -113,9 +114,13 @@ def import_from_origin(origin):
 # --- the jobs -----------------------------------------------------------------------------------
 
 
-def _enqueue(job):
-    from spreadsheets.tasks import run_import_job
+@task()
+def run_import_job(job_id):
+    """Run an uploaded file's dry run or import, reporting progress on the job as it goes."""
+    return import_job_run(job_id)
 
+
+def _enqueue(job):
     transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
 
 

@@ -1,15 +1,10 @@
 """Compliance figures for any level of the tree; see :mod:`reports.metrics.base`.
 
-Importing this package registers every figure group, in the order their columns appear.
+``ReportsConfig.ready`` registers every figure group, in the order their columns appear; this
+package itself only names the registry's functions, so that the models can ask it for the
+rankable figures without importing the figures (which count the models).
 """
 
-from reports.metrics import entries, graduation, ledger, moves, schools  # noqa: F401  (registration)
-
-# isort: split
-from reports.metrics import (
-    cadres,  # noqa: F401  (registration, after the others)
-    status,  # noqa: F401  (registration, after the cadres)
-)
 from reports.metrics.base import (  # noqa: F401
     Figure,
     FigureGroup,

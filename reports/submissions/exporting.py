@@ -1,5 +1,5 @@
-"""Every file that leaves the system goes through here: writing, stamping, logging and the
-background decision.
+"""Every file that leaves the system goes through here: writing, stamping, logging, the
+background decision and the background export itself (its task and its job).
 
 Views return :func:`export_response` (through :mod:`spreadsheets.exporting`, so
 that ``members`` can too); the command, the background task and submissions call
@@ -13,13 +13,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from branches import access
-from reports.models import Channel, ExportLog, Issuer
+from reports.models import Channel, ExportJob, ExportLog, Issuer
 from reports.submissions.stamping import (
     CODE,
     FOOTER_GAP,
@@ -207,8 +210,6 @@ def export_response(request, *, kind, organization, options=None, stamp=False, s
     is. Either way the download is logged, and ``stamp`` follows :func:`stamp_check` (404 when
     refused, as for anything else outside the user's reach).
     """
-    from reports.submissions.background import export_job_start
-
     user = request.user
     options = options or {}
     if stored is not None:
@@ -255,3 +256,65 @@ def export_response(request, *, kind, organization, options=None, stamp=False, s
         filename=_filename(table, organization, options),
         content_type=XLSX,
     )
+
+
+# --- large exports, in the task worker, with progress the user can watch -------------------------
+
+
+@task()
+def run_export_job(job_id):
+    """Write a large export to a file, reporting progress on the job as it goes."""
+    return export_job_run(job_id)
+
+
+def export_job_start(*, user, kind, organization, stamp=False, options=None):
+    """Queue an export; the worker runs it (the immediate backend runs it at once)."""
+    options = options or {}
+    table = get_table(kind)
+    job = ExportJob.objects.create(
+        user=user,
+        kind=kind,
+        organization=organization,
+        options=options,
+        stamp=stamp,
+        rows_total=table.count(organization, user=user, **options),
+    )
+    transaction.on_commit(lambda: run_export_job.enqueue(job.pk))
+    return job
+
+
+def export_job_run(job_id):
+    job = ExportJob.objects.select_related("organization", "user").get(pk=job_id)
+    if job.status != ExportJob.Status.QUEUED:
+        return job.status
+    job.status = ExportJob.Status.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(rows):
+        ExportJob.objects.filter(pk=job.pk).update(rows_done=min(rows, job.rows_total))
+
+    try:
+        with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+            result = export_write(
+                table=get_table(job.kind),
+                organization=job.organization,
+                target=handle,
+                user=job.user,
+                stamp=job.stamp,
+                channel=Channel.TASK,
+                on_progress=progress,
+                **job.options,
+            )
+            handle.seek(0)
+            name = f"{job.kind}-{job.organization.code}-{timezone.localdate():%Y%m%d}.xlsx"
+            job.file.save(name, File(handle), save=False)
+        job.rows_total = max(job.rows_total, result.rows)
+        job.rows_done = result.rows
+        job.status = ExportJob.Status.DONE
+    except Exception as exc:  # the job page must say it failed rather than spin forever
+        logger.exception("Background export %s failed", job.pk)
+        job.status = ExportJob.Status.FAILED
+        job.error = str(exc)[:500]
+    job.finished_at = timezone.now()
+    job.save()
+    return job.status

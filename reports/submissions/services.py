@@ -21,12 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from branches import access
 from branches.models import Organization
 from reports.models import Channel, Submission, SubmissionFile, SubmissionStatus
 from reports.submissions.exporting import export_write
-from reports.tables.base import get_table
+from spreadsheets.tables import get_table
 
 logger = logging.getLogger(__name__)
 
@@ -160,12 +161,16 @@ def submission_create(*, campaign, organization, user, note=""):
         submission.full_clean()
         submission.save()
         if background:
-            from reports.tasks import prepare_submission
-
             transaction.on_commit(lambda: prepare_submission.enqueue(submission.pk))
         else:
             _freeze(submission)
     return submission
+
+
+@task()
+def prepare_submission(submission_id):
+    """Write and freeze the stamped tables of a large submission."""
+    return submission_prepare(submission_id)
 
 
 def submission_prepare(submission_id):
