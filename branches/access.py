@@ -16,6 +16,8 @@ the difference does not leak.
 """
 
 import enum
+import functools
+import operator
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -163,6 +165,59 @@ def is_in_scope(user, organization):
     if role == Role.SECRETARY:
         return organization.pk == root.pk
     return organization.path.startswith(root.path)
+
+
+# --- records seen through several organisations: each rule in both forms, side by side ---------
+
+#: a member is seen by the scope of their current branch and of their developing organisation
+#: (the developer keeps following members who moved away)
+MEMBER_ORGANIZATIONS = ("branch", "developing_organization")
+#: a move is seen by the member's developing organisation, the branch left and the destination
+MOVE_ORGANIZATIONS = ("member__developing_organization", "from_branch", "destination_organization")
+
+
+def _via(path):
+    return f"{path}__" if path else ""
+
+
+def _follow(record, path):
+    """The organisation ``path`` leads to from ``record`` (``record`` itself for ``""``)."""
+    for part in path.split("__") if path else ():
+        record = getattr(record, part)
+        if record is None:
+            return None
+    return record
+
+
+def any_in_scope_q(user, paths, via=""):
+    """A ``Q`` keeping rows any of whose organisations (each reached by a lookup of ``paths``,
+    below ``via``) is in the user's scope."""
+    return functools.reduce(operator.or_, (in_scope_q(user, via + _via(path)) for path in paths))
+
+
+def any_in_scope(user, record, paths):
+    """The Python form of :func:`any_in_scope_q`, for one loaded record."""
+    return any(is_in_scope(user, _follow(record, path)) for path in paths)
+
+
+def member_visible_q(user, via=""):
+    """Members (reached through ``via``) the user may see: see :data:`MEMBER_ORGANIZATIONS`."""
+    return any_in_scope_q(user, MEMBER_ORGANIZATIONS, via)
+
+
+def can_see_member(user, member):
+    """The Python form of :func:`member_visible_q`."""
+    return any_in_scope(user, member, MEMBER_ORGANIZATIONS)
+
+
+def move_visible_q(user, via=""):
+    """Moves (reached through ``via``) the user may see: see :data:`MOVE_ORGANIZATIONS`."""
+    return any_in_scope_q(user, MOVE_ORGANIZATIONS, via)
+
+
+def can_see_move(user, move):
+    """The Python form of :func:`move_visible_q`."""
+    return any_in_scope(user, move, MOVE_ORGANIZATIONS)
 
 
 def visible_ancestors(user, organization):

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,6 +17,9 @@ from branches.importing import ORGANIZATION_IMPORT
 from branches.models import Cadre, Organization, OrganizationAccess
 from branches.tables.cadres import CADRE_IMPORT
 from spreadsheets.admin import TableImportAdminMixin
+
+#: class branches one use of the graduation action may choose
+GRADUATION_ACTION_LIMIT = 300
 
 admin.site.site_header = _("Youth League membership records")
 admin.site.site_title = _("Youth League membership records")
@@ -107,7 +111,7 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
     list_per_page = 50
     show_full_result_count = False
     # Not the site-wide bulk delete: it would bypass the leaf-only rule.
-    actions = ["close_today"]
+    actions = ["close_today", "set_graduation_dates"]
     fieldsets = [
         (None, {"fields": ["code", "name", "parent_code", "kind", "sector", "opened_on"]}),
         (_("School"), {"fields": ["school_code", "ownership"]}),
@@ -140,6 +144,33 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
             else:
                 closed += 1
         self.message_user(request, _("%(count)d organisation(s) closed.") % {"count": closed})
+
+    @admin.action(
+        description=_("Set graduation dates of the chosen class branches"),
+        permissions=["set_graduation"],
+    )
+    def set_graduation_dates(self, request, queryset):
+        """Open the graduation dates page (the moves' graduates pages) with the chosen class
+        branches; graduation dates are organisation data, so the action is the tree's own."""
+        ids = list(
+            queryset.class_branches().values_list("pk", flat=True)[: GRADUATION_ACTION_LIMIT + 1]
+        )
+        if not ids:
+            messages.warning(
+                request, _("None of the chosen organisations is a student class branch.")
+            )
+            return None
+        if len(ids) > GRADUATION_ACTION_LIMIT:
+            messages.error(
+                request,
+                _("Choose at most %(limit)d class branches at a time.")
+                % {"limit": GRADUATION_ACTION_LIMIT},
+            )
+            return None
+        return redirect(f"{reverse('moves:graduation')}?ids={','.join(str(pk) for pk in ids)}")
+
+    def has_set_graduation_permission(self, request):
+        return access.can(request.user, access.Capability.SET_GRADUATION)
 
     def get_search_results(self, request, queryset, search_term):
         # A form's look-up (the admin's autocomplete) offers only organisations still open.
@@ -269,12 +300,8 @@ class OrganizationAccessInline(admin.StackedInline):
             def clean(self):
                 cleaned = super().clean()
                 organization, role = cleaned.get("organization"), cleaned.get("role")
-                if (
-                    organization
-                    and role
-                    and role not in access.grantable_roles(granter, organization)
-                ):
-                    raise ValidationError(_("You may not grant this role at this organisation."))
+                if organization and role:
+                    services.grant_check(organization=organization, role=role, granted_by=granter)
                 return cleaned
 
         formset.form = GrantForm

@@ -19,11 +19,20 @@ class ScopedAdminMixin:
     """
 
     scope_via = ""
+    #: the lookups to every organisation whose scope sees a row, when more than one does
+    #: (``access.MEMBER_ORGANIZATIONS``); the first decides who manages it. Default: ``scope_via``.
+    scope_paths = None
     #: capability needed to add, change or delete rows; viewing needs only a role
     manage_capability = None
 
+    def get_scope_paths(self):
+        """The one declaration the list, the object URLs and the permissions all follow."""
+        if self.scope_paths is not None:
+            return tuple(self.scope_paths)
+        return (self.scope_via.removesuffix("__"),)
+
     def scope_queryset(self, request, queryset):
-        return access.scope_queryset(request.user, queryset, via=self.scope_via)
+        return queryset.filter(access.any_in_scope_q(request.user, self.get_scope_paths()))
 
     def export_organization(self, request):
         """Files this admin hands out (templates, error reports) are logged against the user's
@@ -57,11 +66,9 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def organization_of(self, obj):
-        """The organisation deciding whether ``obj`` is in scope."""
-        if not self.scope_via:
-            return obj
+        """The organisation deciding who manages ``obj`` (the first of its scope paths)."""
         target = obj
-        for part in self.scope_via.rstrip("_").split("__"):
+        for part in filter(None, self.get_scope_paths()[0].split("__")):
             target = getattr(target, part)
         return target
 
@@ -71,7 +78,7 @@ class ScopedAdminMixin:
     def has_view_permission(self, request, obj=None):
         if access.role_of(request.user) is None:
             return False
-        return obj is None or access.is_in_scope(request.user, self.organization_of(obj))
+        return obj is None or access.any_in_scope(request.user, obj, self.get_scope_paths())
 
     def _can_manage(self, request, obj=None):
         if self.manage_capability is None:

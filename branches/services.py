@@ -166,11 +166,20 @@ def organization_set_graduation(*, organizations, graduation_date=None, reason="
     return len(branches)
 
 
+def grant_check(*, organization, role, granted_by=None):
+    """Raise ValidationError unless ``granted_by`` may give ``role`` at ``organization`` (the
+    rule is :func:`branches.access.grantable_roles`). The grant service and the admin's grant
+    form both ask this."""
+    if granted_by is not None and Role(role) not in access.grantable_roles(
+        granted_by, organization
+    ):
+        raise ValidationError(_("You may not grant this role at this organisation."))
+
+
 def user_grant(*, username, organization, role, password=None, granted_by=None):
     """Create or update a user and attach them to ``organization`` with ``role``."""
     role = Role(role)
-    if granted_by is not None and role not in access.grantable_roles(granted_by, organization):
-        raise ValidationError(_("You may not grant this role at this organisation."))
+    grant_check(organization=organization, role=role, granted_by=granted_by)
     User = get_user_model()
     with transaction.atomic():
         user, created = User.objects.get_or_create(username=username)

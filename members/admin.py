@@ -154,17 +154,8 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
 
     # --- scope ----------------------------------------------------------------------------------
 
-    def scope_queryset(self, request, queryset):
-        return queryset.visible_to(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        if access.role_of(request.user) is None:
-            return False
-        if obj is None:
-            return True
-        return access.is_in_scope(request.user, obj.branch) or access.is_in_scope(
-            request.user, obj.developing_organization
-        )
+    # The list, the object URLs and the view permission follow the member rule of branches.access.
+    scope_paths = access.MEMBER_ORGANIZATIONS
 
     def organization_choices(self, request, db_field):
         organizations = access.pickable_organizations(request.user)

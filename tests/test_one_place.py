@@ -41,3 +41,19 @@ def test_each_official_table_lists_its_columns_in_one_module():
     }
     for column, module in owners.items():
         assert places(f'"{column}"') == [module], column
+
+
+def test_the_overdue_rule_is_written_once():
+    assert places(r"moved_on__lt") == ["members/models/moves.py"]
+
+
+def test_who_sees_a_member_or_a_move_is_written_once_in_both_forms():
+    assert places(r"MEMBER_ORGANIZATIONS = ") == ["branches/access.py"]
+    assert places(r"MOVE_ORGANIZATIONS = ") == ["branches/access.py"]
+    # nobody else combines organisation scopes into a member's or a move's visibility
+    assert places(r"in_scope_q\([^)]*(developing_organization|from_branch|destination)") == []
+    assert places(r"is_in_scope\([^)]*developing_organization") == []
+
+
+def test_the_grant_rule_is_asked_through_one_service():
+    assert places(r"grantable_roles\(") == ["branches/access.py", "branches/services.py"]

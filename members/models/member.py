@@ -69,10 +69,7 @@ class MemberQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Members the user may see: their current branch or their developing organisation is
         in the user's scope (the developer keeps following members who moved away)."""
-        return self.filter(
-            access.in_scope_q(user, "branch__")
-            | access.in_scope_q(user, "developing_organization__")
-        )
+        return self.filter(access.member_visible_q(user))
 
     def editable_by(self, user):
         """Members whose record the user may change: those currently in a branch of their scope."""

@@ -69,22 +69,30 @@ def overdue_cutoff(today=None):
     return (today or timezone.localdate()) - timedelta(days=overdue_days())
 
 
+def pending_q():
+    """Moves whose member has not reported yet (moved or contacted)."""
+    return Q(state__in=PENDING_STATES)
+
+
+def overdue_q(today=None):
+    """The overdue rule, written once: still pending and dated before :func:`overdue_cutoff`.
+    ``Move.objects.overdue()``, the move pages, the admin's filter and the figures use it;
+    :meth:`Move.is_overdue` is its Python form."""
+    return pending_q() & Q(moved_on__lt=overdue_cutoff(today))
+
+
 class MoveQuerySet(models.QuerySet):
     def pending(self):
         """Moves whose member has not reported yet (moved or contacted)."""
-        return self.filter(state__in=PENDING_STATES)
+        return self.filter(pending_q())
 
     def overdue(self, today=None):
-        return self.pending().filter(moved_on__lt=overdue_cutoff(today))
+        return self.filter(overdue_q(today))
 
     def visible_to(self, user):
         """Moves the user may see: the member's developing organisation, the branch they left or
         the destination organisation is in the user's scope."""
-        return self.filter(
-            access.in_scope_q(user, "member__developing_organization__")
-            | access.in_scope_q(user, "from_branch__")
-            | access.in_scope_q(user, "destination_organization__")
-        )
+        return self.filter(access.move_visible_q(user))
 
     def followed_by(self, user):
         """Moves the user follows up as the developing side (records contact, closes)."""
@@ -117,7 +125,7 @@ class MoveQuerySet(models.QuerySet):
         return self.annotate(
             overdue_rank=models.Case(
                 models.When(
-                    Q(state__in=PENDING_STATES, moved_on__lt=overdue_cutoff(today)),
+                    overdue_q(today),
                     then=models.Value(0),
                 ),
                 default=models.Value(1),

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 from branches import access
 from members.models import Move
 from members.models.moves import (
-    PENDING_STATES,
     DestinationKind,
     State,
     overdue_cutoff,
     overdue_days,
+    overdue_q,
+    pending_q,
 )
 from members.moves import services as moves
 from members.moves.forms import (
@@ -50,7 +51,7 @@ PAGE_SIZE = 50
 # --- the developing side ------------------------------------------------------------------------
 
 SHOW_FILTERS = {
-    "pending": Q(state__in=PENDING_STATES),
+    "pending": pending_q(),
     "overdue": None,  # filled per request: depends on today
     "reported": Q(state=State.REPORTED),
     "closed": Q(state=State.CLOSED),
@@ -65,8 +66,7 @@ def follow_up(request):
     show = request.GET.get("show", "pending")
     if show not in SHOW_FILTERS:
         show = "pending"
-    cutoff = overdue_cutoff()
-    filters = {**SHOW_FILTERS, "overdue": Q(state__in=PENDING_STATES, moved_on__lt=cutoff)}
+    filters = {**SHOW_FILTERS, "overdue": overdue_q()}
     followed = Move.objects.followed_by(user).filter(
         member__developing_organization__path__startswith=organization.path
     )
@@ -87,7 +87,7 @@ def follow_up(request):
             "show": show,
             "counts": counts,
             "page": page,
-            "cutoff": cutoff,
+            "cutoff": overdue_cutoff(),
             "overdue_days": overdue_days(),
             "contact_form": ContactForm(),
             "close_form": CloseForm(),

@@ -95,9 +95,7 @@ def _scope_ranges(user):
 
 def _sees_member(user, member):
     """The rule of ``Member.objects.visible_to``, for one loaded member."""
-    return access.is_in_scope(user, member.branch) or access.is_in_scope(
-        user, member.developing_organization
-    )
+    return access.can_see_member(user, member)
 
 
 def _member_place(user, member):

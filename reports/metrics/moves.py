@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Move
-from members.models.moves import PENDING_STATES, State, overdue_cutoff
+from members.models.moves import State, overdue_q, pending_q
 from reports.metrics.base import Figure, FigureGroup, level_key, register
 
 VIA = "developing_organization__"
@@ -23,7 +23,7 @@ class MoveFigures(FigureGroup):
     )
 
     def counts(self, root, depth, campaign=None):
-        pending = Q(state__in=PENDING_STATES)
+        pending = pending_q()
         rows = (
             Move.objects.filter(**{f"{VIA}path__startswith": root.path})
             .annotate(key=level_key(f"{VIA}path", depth))
@@ -31,7 +31,7 @@ class MoveFigures(FigureGroup):
             .annotate(
                 moved_pending=Count("id", filter=pending),
                 moved_reported=Count("id", filter=Q(state=State.REPORTED)),
-                moved_overdue=Count("id", filter=pending & Q(moved_on__lt=overdue_cutoff())),
+                moved_overdue=Count("id", filter=overdue_q()),
             )
             .order_by()
         )
