@@ -229,6 +229,12 @@ def visible_ancestors(user, organization):
     return visible_ancestors_of_many(user, [organization])[organization.pk]
 
 
+def breadcrumb(user, organization):
+    """Every page's breadcrumb: the ancestors the user may open, root first, then the
+    organisation itself."""
+    return [*visible_ancestors(user, organization), organization]
+
+
 def visible_ancestors_of_many(user, organizations):
     """``{pk: [ancestor, ...]}``: :func:`visible_ancestors` for many organisations, one query."""
     paths = {path for organization in organizations for path in organization.ancestor_paths()}

@@ -63,11 +63,6 @@ class Dashboard:
     education_year: int | None = None
 
 
-def breadcrumb(user, organization):
-    """The ancestors of ``organization`` that ``user`` may open, root first, then itself."""
-    return [*access.visible_ancestors(user, organization), organization]
-
-
 def sort_rows(rows, sort, descending):
     names = {f.name for f in all_figures()}
     if sort in names:
@@ -133,7 +128,7 @@ def build_dashboard(
         )
     return Dashboard(
         organization=organization,
-        breadcrumb=breadcrumb(user, organization),
+        breadcrumb=access.breadcrumb(user, organization),
         campaigns=campaigns,
         campaign=campaign,
         deadlines=deadlines_for(organization, campaigns, today=today),

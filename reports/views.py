@@ -6,7 +6,7 @@ from django.utils import timezone
 from branches import access
 from branches.models import Role
 from members.models import Member
-from reports.dashboard import breadcrumb, build_dashboard
+from reports.dashboard import build_dashboard
 from reports.models import Campaign
 from reports.ranking import draft_notice, ranked_level, ranking
 from reports.snapshots import latest_snapshot
@@ -51,7 +51,7 @@ def branch_page(request, branch):
         "reports/branch.html",
         {
             "branch": branch,
-            "breadcrumb": breadcrumb(user, branch),
+            "breadcrumb": access.breadcrumb(user, branch),
             "members": members,
             "left_members": left,
             "late_members": late,

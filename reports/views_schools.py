@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from branches import access
 from reports import schools
-from reports.dashboard import breadcrumb
 from reports.forms_schools import ExplanationForm
 from reports.models.schools import FIRST_YEAR, LAST_YEAR
 
@@ -47,11 +46,6 @@ def _page_url(organization, year):
     return f"{reverse('reports:schools')}?{urlencode(query)}"
 
 
-def _trail(user, organization):
-    """The breadcrumb: the ancestors the user may open, then the organisation."""
-    return breadcrumb(user, organization)
-
-
 @login_required
 def reconciliation(request):
     """Schools of the subtree against the education figures, private schools first."""
@@ -66,7 +60,7 @@ def reconciliation(request):
             "organization": organization,
             "year": result.year,
             "years": schools.education_years(),
-            "trail": _trail(request.user, organization),
+            "trail": access.breadcrumb(request.user, organization),
             "may_explain": access.can(request.user, access.Capability.EXPLAIN, organization),
             "is_school": organization.is_school,
         },

@@ -57,3 +57,7 @@ def test_who_sees_a_member_or_a_move_is_written_once_in_both_forms():
 
 def test_the_grant_rule_is_asked_through_one_service():
     assert places(r"grantable_roles\(") == ["branches/access.py", "branches/services.py"]
+
+
+def test_every_breadcrumb_comes_from_one_builder():
+    assert places(r"visible_ancestors\(") == ["branches/access.py"]

@@ -68,11 +68,6 @@ def _with_percent(figures):
     return figures
 
 
-def _breadcrumb(user, organization):
-    """The ancestors the user may open, root first, then the organisation itself."""
-    return [*access.visible_ancestors(user, organization), organization]
-
-
 @login_required
 def ledger_page(request):
     """An organisation's ranges, its figures year by year (available numbers of open years,
@@ -89,7 +84,7 @@ def ledger_page(request):
     years = ledger.ledger_years(organization)
     context = {
         "organization": organization,
-        "breadcrumb": _breadcrumb(request.user, organization),
+        "breadcrumb": access.breadcrumb(request.user, organization),
         "figures": _with_percent(ledger.figures_of_years(years)),
         "years": years,
         "ranges": organization.number_ranges.select_related("created_by").order_by("first"),

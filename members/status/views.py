@@ -33,10 +33,6 @@ LIST_LIMIT = 500
 RECENT_CHANGES = 50
 
 
-def _breadcrumb(user, organization):
-    return [*access.visible_ancestors(user, organization), organization]
-
-
 @login_required
 def member_status(request, pk):
     """One member: their status, its history, and the forms the user may use."""
@@ -87,7 +83,7 @@ def member_status(request, pk):
         "members/status.html",
         {
             "member": member,
-            "breadcrumb": _breadcrumb(user, member.branch),
+            "breadcrumb": access.breadcrumb(user, member.branch),
             "changes": changes,
             "pending": any(c.state == StatusChange.State.PROPOSED for c in changes),
             "can_propose": can_propose and member.in_league,
@@ -152,7 +148,7 @@ def status_changes(request):
         "members/status_changes.html",
         {
             "organization": organization,
-            "breadcrumb": _breadcrumb(user, organization),
+            "breadcrumb": access.breadcrumb(user, organization),
             "proposals": decidable.filter(state=StatusChange.State.PROPOSED)
             .select_related(*related)
             .order_by("proposed_at"),
@@ -221,7 +217,7 @@ def reaching_28(request):
         "members/reaching_28.html",
         {
             "organization": organization,
-            "breadcrumb": _breadcrumb(user, organization),
+            "breadcrumb": access.breadcrumb(user, organization),
             "days": days,
             "horizon": horizon if horizon.is_bound else ReachingForm(initial={"days": days}),
             "today": today,
