@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import privacy
 from members.models.moves import Reason
-from members.moves import services as moves
+from members.moves.classes import class_members_with_moves
 from spreadsheets import columns
 from spreadsheets.columns import TableColumn
 from spreadsheets.tables import OfficialTable, register
@@ -59,9 +59,7 @@ IMPORTED_FIELDS = (
 
 
 def _class_members(branch, user):
-    return [
-        m for m in moves.class_members_with_moves(user=user, branch=branch) if not m.pending_move
-    ]
+    return [m for m in class_members_with_moves(user=user, branch=branch) if not m.pending_move]
 
 
 def _class_rows(branch, user=None):
