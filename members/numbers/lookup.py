@@ -20,7 +20,6 @@ from members.models import (
 )
 from members.models.numbers import YEAR_DIVISOR, format_number
 from members.numbers import ledger
-from spreadsheets.writer import Column, Kind
 
 LOOKUP_LIMIT = 10_000
 LOOKUP_CHUNK = 1_000
@@ -217,18 +216,3 @@ def lookup_log(*, user, findings, downloaded=False):
         id_numbers=sum(1 for f in findings if f.kind == LineKind.ID_NUMBER),
         downloaded=downloaded,
     )
-
-
-LOOKUP_COLUMNS = (
-    Column("序号", Kind.INTEGER, 8),
-    Column("查询内容", width=22),
-    Column("类型", width=14),
-    Column("下落", width=20),
-    Column("说明", width=40),
-)
-
-
-def lookup_rows(findings):
-    """The answer as rows of :data:`LOOKUP_COLUMNS`, one per pasted line."""
-    for f in findings:
-        yield [f.line, f.text, str(f.kind_label), str(f.whereabouts_label), f.detail]

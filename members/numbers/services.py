@@ -23,7 +23,7 @@ from branches.models import Organization
 from members import validators
 from members.models import IssuedNumber, Member, NumberRange, UnusedNumber
 from members.models.numbers import NOT_IN_RANGES, format_number, number_year
-from members.numbers.ledger import free_spans
+from members.numbers.spans import free_spans
 
 # --- ranges ------------------------------------------------------------------------------------
 
