@@ -17,7 +17,7 @@ from members.moves import services as moves
 from reports.metrics import figures_for, figures_for_children
 from reports.metrics.moves import MoveFigures
 from tests import factories
-from tests.members.test_moves import build_scene
+from tests.members.moves.conftest import build_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -14,22 +14,16 @@ from members.models import UnusedNumber
 from members.numbers import services as numbering
 from members.numbers.importing import UNUSED_COLUMNS, parse_span
 from members.tables.unused_numbers import COLUMNS
-from tests.commands import rejected_rows, run_import
+from tests.commands import rejected_rows
 from tests.factories import UnusedNumberFactory, n2019, numbered_province
+from tests.members.numbers.conftest import run_reporting
 from tests.xlsx import read_xlsx, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(path, *args):
-    code, out, err = run_import("import_unused_numbers", path, *args)
-    return code, (out if code == 0 else err)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+    return run_reporting("import_unused_numbers", path, *args)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Moves: the record, its states, who may change them, and the member's branch at report-in."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -8,50 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from branches.models import Organization, Role
+from branches.models import Organization
 from members.divisions import validate_county_code
 from members.models import Member, Move, county_division_name
 from members.moves import services as moves
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 Reason = Move.Reason
 State = Move.State
-
-
-@dataclass
-class MoveScene:
-    """A member of B1 (甲市) moving to a branch of 乙市; a third city looks on from outside."""
-
-    province: object
-    member: Member
-    origin: Organization
-    destination: Organization
-    developing_user: object
-    receiving_user: object
-    outsider: object
-    secretary: object
-
-
-def build_scene(small_province):
-    p = small_province
-    third_city = factories.committee(p.province, code="C3", name="丙市团委")
-    return MoveScene(
-        province=p,
-        member=factories.MemberFactory(branch=p.branch, name="林小红"),
-        origin=p.branch,
-        destination=p.foreign_branch,
-        developing_user=p.county_user,
-        receiving_user=p.other_city_user,
-        outsider=factories.user_with_role(third_city, Role.COMMITTEE, username="city3"),
-        secretary=p.secretary,
-    )
-
-
-@pytest.fixture
-def scene(small_province):
-    return build_scene(small_province)
 
 
 def days_ago(days):

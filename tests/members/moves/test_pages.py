@@ -12,14 +12,8 @@ from branches.models import Organization, Role
 from members.models import Member, Move
 from members.moves import services as moves
 from tests import factories
-from tests.members.test_moves import build_scene
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def scene(small_province):
-    return build_scene(small_province)
 
 
 def record(scene, member=None, days=3, **destination):

@@ -1,26 +1,19 @@
 """import_ranges: nested ranges in one file, all or nothing, rows named as Excel shows them."""
 
 import pytest
-from django.utils import translation
 
 from members.models import NumberRange
 from members.numbers.importing import RANGE_COLUMNS
-from tests.commands import rejected_rows, run_import
+from tests.commands import rejected_rows
 from tests.factories import committee, province, user_with_role
+from tests.members.numbers.conftest import run_reporting
 from tests.xlsx import write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(path, *args):
-    code, out, err = run_import("import_ranges", path, *args)
-    return code, (out if code == 0 else err)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+    return run_reporting("import_ranges", path, *args)
 
 
 @pytest.fixture
