@@ -12,26 +12,23 @@ ID numbers, codes and phone numbers as text. 序号 and 组织名称 are for peo
 them. One rejected row rolls back the whole file.
 """
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import resources, widgets
 
 from branches import access, services
 from branches.models import Cadre, Organization
+from spreadsheets import columns
+from spreadsheets.columns import TableColumn
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import as_text
 from spreadsheets.tables import OfficialTable, register
 from spreadsheets.widgets import (
-    ChoiceLabelWidget,
     DateWidget,
-    TextWidget,
-    chinese_labels,
 )
-from spreadsheets.writer import Column, Kind
+from spreadsheets.writer import Kind
 
 TITLE = "团干部名册"
 
@@ -100,39 +97,9 @@ class YesNoWidget(widgets.Widget):
         return YES if value else NO
 
 
-@dataclass(frozen=True)
-class CadreColumn:
-    """One column of the register.
-
-    ``source`` is the ``values_list`` lookup the export reads (None for 序号); ``attribute``
-    the cadre field the import sets (None for columns only people read); ``widget`` builds the
-    django-import-export widget that reads a cell; ``choices`` the ``TextChoices`` written by
-    Chinese label.
-    """
-
-    header: str
-    source: str | None
-    attribute: str | None = None
-    kind: str = Kind.TEXT
-    width: float = 14
-    choices: type | None = None
-    widget: object = TextWidget
-    required: bool = False
-    aliases: tuple = field(default=())
-
-    @property
-    def writer_column(self):
-        return Column(self.header, self.kind, self.width)
-
-    def make_widget(self):
-        if self.choices is not None:
-            return ChoiceLabelWidget(self.choices, label=self.header, allow_blank=not self.required)
-        return self.widget()
-
-
 COLUMNS = (
-    CadreColumn(SERIAL, None, kind=Kind.INTEGER, width=6),
-    CadreColumn(
+    TableColumn(SERIAL, None, kind=Kind.INTEGER, width=6),
+    TableColumn(
         ORG_CODE,
         "organization__code",
         "organization",
@@ -141,31 +108,32 @@ COLUMNS = (
         required=True,
         aliases=("团组织代码",),
     ),
-    CadreColumn(ORG_NAME, "organization__name", width=28, aliases=("团组织名称", "所在团组织")),
-    CadreColumn(POSITION, "position", "position", width=12, choices=Cadre.Position, required=True),
-    CadreColumn(NAME, "name", "name", width=10, required=True),
-    CadreColumn(GENDER, "gender", "gender", width=6, choices=Cadre.Gender),
-    CadreColumn(ID_NUMBER, "id_number", "id_number", width=21, aliases=("身份证号", "身份证号码")),
-    CadreColumn(BIRTH_DATE, "birth_date", "birth_date", Kind.DATE, 12, widget=DateWidget),
-    CadreColumn(ETHNICITY, "ethnicity", "ethnicity", width=8),
-    CadreColumn(EDUCATION, "education", "education", width=10, aliases=("文化程度",)),
-    CadreColumn(PHONE, "phone", "phone", width=15, aliases=("手机号码", "手机号")),
-    CadreColumn(
+    TableColumn(ORG_NAME, "organization__name", width=28, aliases=("团组织名称", "所在团组织")),
+    TableColumn(POSITION, "position", "position", width=12, choices=Cadre.Position, required=True),
+    TableColumn(NAME, "name", "name", width=10, required=True),
+    TableColumn(GENDER, "gender", "gender", width=6, choices=Cadre.Gender),
+    TableColumn(ID_NUMBER, "id_number", "id_number", width=21, aliases=("身份证号", "身份证号码")),
+    TableColumn(BIRTH_DATE, "birth_date", "birth_date", Kind.DATE, 12, widget=DateWidget),
+    TableColumn(ETHNICITY, "ethnicity", "ethnicity", width=8),
+    TableColumn(EDUCATION, "education", "education", width=10, aliases=("文化程度",)),
+    TableColumn(PHONE, "phone", "phone", width=15, aliases=("手机号码", "手机号")),
+    TableColumn(
         POLITICAL_STATUS,
         "political_status",
         "political_status",
         width=12,
         choices=Cadre.PoliticalStatus,
     ),
-    CadreColumn(NATURE, "nature", "nature", width=10, choices=Cadre.Nature, required=True),
-    CadreColumn(
+    TableColumn(NATURE, "nature", "nature", width=10, choices=Cadre.Nature, required=True),
+    TableColumn(
         PARTY_COMMITTEE,
         "on_party_committee",
         "on_party_committee",
         width=10,
         widget=YesNoWidget,
+        render=YesNoWidget().render,
     ),
-    CadreColumn(
+    TableColumn(
         START_DATE,
         "start_date",
         "start_date",
@@ -175,17 +143,17 @@ COLUMNS = (
         required=True,
         aliases=("任职日期",),
     ),
-    CadreColumn(TERM, "term", "term", width=10),
-    CadreColumn(TERM_END, "term_end", "term_end", Kind.DATE, 12, widget=DateWidget),
+    TableColumn(TERM, "term", "term", width=10),
+    TableColumn(TERM_END, "term_end", "term_end", Kind.DATE, 12, widget=DateWidget),
 )
 
-HEADER = tuple(column.header for column in COLUMNS)
-WRITER_COLUMNS = tuple(column.writer_column for column in COLUMNS)
-REQUIRED = tuple(column.header for column in COLUMNS if column.required)
-ALIASES = {alias: column.header for column in COLUMNS for alias in column.aliases}
+HEADER = columns.header(COLUMNS)
+WRITER_COLUMNS = columns.writer_columns(COLUMNS)
+REQUIRED = columns.required(COLUMNS)
+ALIASES = columns.aliases(COLUMNS)
 IMPORTED = tuple(column for column in COLUMNS if column.attribute)
 #: cadre field -> its column, so that messages name the column the user sees
-FIELD_HEADERS = {column.attribute: column.header for column in IMPORTED}
+FIELD_HEADERS = columns.field_headers(IMPORTED)
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -210,29 +178,10 @@ def register_title(organization):
     return f"{TITLE}（{organization.name}）"
 
 
-def _renderers():
-    """One function per column (序号 aside) turning a stored value into its cell."""
-    renderers = []
-    for column in COLUMNS[1:]:
-        if column.choices is not None:
-            labels = {value: label for label, value in chinese_labels(column.choices).items()}
-            renderers.append(lambda value, labels=labels: labels.get(value, ""))
-        elif column.widget is YesNoWidget:
-            renderers.append(YesNoWidget().render)
-        elif column.kind == Kind.DATE:
-            renderers.append(lambda value: value)
-        else:
-            renderers.append(lambda value: "" if value is None else str(value))
-    return renderers
-
-
 def register_rows(queryset, *, chunk_size=2000):
     """The register's rows, in column order, from ONE query over ``queryset``."""
-    sources = [column.source for column in COLUMNS[1:]]
-    renderers = _renderers()
-    values = queryset.values_list(*sources).iterator(chunk_size=chunk_size)
-    for serial, record in enumerate(values, start=1):
-        yield [serial, *(render(value) for render, value in zip(renderers, record, strict=True))]
+    values = queryset.values_list(*columns.sources(COLUMNS)).iterator(chunk_size=chunk_size)
+    yield from columns.rows_from_values(COLUMNS, values)
 
 
 def _rows(organization, user=None):
@@ -292,12 +241,7 @@ class CadreResourceBase(TableResourceMixin, resources.ModelResource):
 
 def _resource_class():
     """The import resource, its fields generated from :data:`COLUMNS`."""
-    attrs = {
-        column.attribute: fields.Field(
-            attribute=column.attribute, column_name=column.header, widget=column.make_widget()
-        )
-        for column in IMPORTED
-    }
+    attrs = columns.resource_fields(IMPORTED)
     attrs["Meta"] = type(
         "Meta",
         (),
