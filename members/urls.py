@@ -1,11 +1,14 @@
 from django.urls import path
 
-from members import views, views_status
+from members import views, views_detail, views_entry, views_status
 
 app_name = "members"
 
 urlpatterns = [
     path("numbers/next/", views.number_next, name="number_next"),
+    path("numbers/release/", views_entry.reservation_release, name="reservation_release"),
+    path("entry/check/", views_entry.entry_check, name="entry_check"),
+    path("<int:pk>/", views_detail.member_detail, name="detail"),
     path("ledger/", views.ledger_page, name="ledger"),
     path("lookup/", views.lookup_page, name="lookup"),
     path("<int:pk>/status/", views_status.member_status, name="status"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from branches import access
 from branches.models import Role
+from members import reservations
 from members.models import Member
 from reports.dashboard import breadcrumb, build_dashboard
 from reports.models import Campaign
@@ -57,6 +58,8 @@ def branch_page(request, branch):
             "late_members": late,
             "show_full_ids": editable,
             "is_committee_view": access.role_of(user) != Role.SECRETARY,
+            # The numbers this user's entry forms hold for the branch; each may be released.
+            "reservations": reservations.reservations_of(user).filter(organization=branch),
         },
     )
 

@@ -253,6 +253,7 @@ FILLERS = {
     "moves:class_template": _class_codes,
     "moves:close_class": _class_codes,
     "members:status": _by_pk(Member),
+    "members:detail": _by_pk(Member),
 }
 
 

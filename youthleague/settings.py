@@ -76,7 +76,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "branches.apps.LeagueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -168,6 +168,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format everywhere (2019-05-30): youthleague/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["youthleague.formats"]
+DATE_FORMAT = "Y-m-d"
+SHORT_DATE_FORMAT = "Y-m-d"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -280,6 +284,8 @@ YOUTHLEAGUE = {
     "MOVE_OVERDUE_DAYS": env_int("DJANGO_MOVE_OVERDUE_DAYS", 30),
     # Terms of cadres ending within this many days are listed for re-election (换届提醒).
     "CADRE_TERM_WARNING_DAYS": 90,
+    # A number taken with the entry form's button is held this long for that form, then freed.
+    "NUMBER_RESERVATION_MINUTES": env_int("YOUTHLEAGUE_NUMBER_RESERVATION_MINUTES", 60),
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
