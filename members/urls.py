@@ -1,6 +1,8 @@
 from django.urls import path
 
-from members import views, views_detail, views_entry, views_status
+from members import views_detail, views_entry
+from members.numbers import views
+from members.status import views as views_status
 
 app_name = "members"
 

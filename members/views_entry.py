@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import access
-from members import id_numbers, reservations
+from members import id_numbers
 from members.choices import DocumentType, Gender
 from members.models import Member
+from members.numbers import reservations
 from members.validators import parse_development_number
 
 #: the fields whose problems the form shows while it is filled in

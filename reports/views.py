@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from branches import access
 from branches.models import Role
-from members import reservations
 from members.models import Member
+from members.numbers import reservations
 from reports.dashboard import breadcrumb, build_dashboard
 from reports.models import Campaign
 from reports.ranking import draft_notice, ranked_level, ranking

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members import moves
 from members.models import Member, Move
+from members.moves import services as moves
 from tests.members.test_moves import build_scene
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members import moves, services
+from members import services
 from members.models import Member, Move
+from members.moves import services as moves
 from tests.factories import MemberFactory
 from tests.members.test_moves import build_scene
 

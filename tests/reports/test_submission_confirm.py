@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import SubmissionStatus
-from reports.submissions import submission_create
+from reports.submissions.services import submission_create
 from tests.reports.test_submissions import setup  # noqa: F401
 
 pytestmark = pytest.mark.django_db
