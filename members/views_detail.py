@@ -78,6 +78,8 @@ def member_versions(member, *, full):
     names = dict(Organization.objects.filter(pk__in=pks).values_list("pk", "name"))
     versions = []
     for record, changes in pairs[:HISTORY_SHOWN]:
+        if record.history_type == "~" and not changes and not record.history_change_reason:
+            continue  # a save that changed nothing a reader sees (derived fields only)
         shown = []
         for change in changes:
             field = Member._meta.get_field(change.field)
