@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from branches import access
+from branches.models import Organization
 from reports.breakdowns import breakdown as breakdown_of
 from reports.breakdowns import dimension
 from reports.charts import count_chart
@@ -132,7 +133,7 @@ def explain(request):
     if figure is None or not figure.explain_declines:
         raise Http404("No such figure.")
     access.require(request.user, access.Capability.EXPLAIN, organization)
-    parent = organization.get_parent() if organization.depth > 1 else None
+    parent = Organization.objects.get_parent(organization) if organization.depth > 1 else None
     page_of = parent if parent is not None and access.is_in_scope(request.user, parent) else None
     back = _statistics_url("reports:statistics_declines", page_of or organization, year)
     result = statistics_for(organization, year)

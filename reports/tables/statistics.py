@@ -7,9 +7,9 @@ the header is fixed whatever the figures; a decline that needs an explanation ca
 from django.utils.translation import gettext_lazy as _
 
 from branches import access
-from reports.tables.base import OfficialTable, register
 from reports.statistics.comparison import current_year, statistics_for
 from reports.statistics.figures import FIGURES
+from reports.tables.base import OfficialTable, register
 from spreadsheets.writer import Column, Kind
 
 COLUMNS = (

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from branches.models import Organization
 from members.models import MemberStatus
 from reports.breakdowns import breakdown, dimension
-from reports.spreadsheets.breakdown import BREAKDOWN
+from reports.tables.breakdown import BREAKDOWN
 from tests.factories import MemberFactory, branch, committee, province
 from tests.xlsx import read_xlsx
 
