@@ -203,3 +203,27 @@ def test_spreadsheet_lists_children_then_the_total(client, people):
         ["P", "测试省团委（合计）", "汉族", None, 3],
         ["P", "测试省团委（合计）", "回族", None, 2],
     ]
+
+
+def test_export_report_writes_a_breakdown(people, tmp_path):
+    import io as _io
+
+    from django.core.management import call_command
+
+    out = tmp_path / "breakdown.xlsx"
+    call_command(
+        "export_report",
+        "breakdown",
+        "--org",
+        "C1-K1",
+        "--by",
+        "gender",
+        "--then",
+        "ethnicity",
+        "--out",
+        str(out),
+        stdout=_io.StringIO(),
+    )
+    rows = read_xlsx(out)
+    assert rows[0][0] == "甲县团委团员构成（性别、民族）"
+    assert rows[-1][1:] == ["C1-K1", "甲县团委（合计）", "女", "回族", 1]

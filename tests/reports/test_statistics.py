@@ -316,3 +316,23 @@ def test_table_is_stamped_and_carries_the_explanations(client, year):
     assert rows[1] == [column.name for column in COLUMNS]
     line = next(r for r in rows[2:] if r[1] == "C1-K1-B2" and r[3] == "年末团员数")
     assert line[4:] == [1, 2, -1, -0.5, "是", "一名团员去世"]
+
+
+def test_export_report_writes_the_statistics_of_a_year(year, tmp_path):
+    statistics_freeze(year=2024)
+    out = tmp_path / "statistics.xlsx"
+    call_command(
+        "export_report",
+        "statistics",
+        "--org",
+        "C1-K1",
+        "--year",
+        "2025",
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
+    rows = read_xlsx(out)
+    assert rows[0][0] == "2025年团内统计表（甲县团委）"
+    line = next(r for r in rows[2:] if r[1] == "C1-K1-B2" and r[3] == "年末团员数")
+    assert line[4:8] == [1, 2, -1, -0.5]
