@@ -6,6 +6,12 @@ query counts, timed like the dashboards (in-process through the whole Django sta
 The statistics pages are timed twice: for the year in progress (counted from the member table)
 and for last year (read from its frozen figures; the benchmark freezes that year first if it is
 not frozen yet, which is what the December 31 task does).
+
+Not yet run at province scale (the machine was busy with other work). On a 300,000-member data
+set (``bench.generate --members 300000 --orgs 15000``) on a loaded two-core machine, the
+province's two-attribute breakdown query alone took about 0.5 s (a parallel scan of the member
+table joined to the tree); it grows with the members counted, so a province of two million is
+expected to exceed the dashboard's one-second budget until the counts are stored.
 """
 
 import argparse

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from reports.models import DeclineExplanation, YearEndFigures
 from reports.statistics.comparison import decline_explanation_save, statistics_for
+from reports.statistics.figures import FIGURES
 from reports.statistics.freeze import next_freeze_moment, statistics_freeze, year_due
 from reports.statistics.tasks import freeze_year_end_statistics
 from reports.tables.statistics import COLUMNS
@@ -295,3 +296,29 @@ def test_export_report_writes_the_statistics_of_a_year(year, tmp_path):
     assert rows[0][0] == "2025年团内统计表（甲县团委）"
     line = next(r for r in rows[2:] if r[1] == "C1-K1-B2" and r[3] == "年末团员数")
     assert line[4:8] == [1, 2, -1, -0.5]
+
+
+def test_campaign_submits_the_statistics_stamped_up_the_tree(year):
+    from datetime import timedelta
+
+    from reports.models import Campaign
+    from reports.submissions.services import submission_accept, submission_create
+    from reports.submissions.stamping import verify_workbook
+
+    campaign = Campaign.objects.create(
+        slug="statistics",
+        name="团内统计上报",
+        year=timezone.localdate().year,
+        deadline=timezone.localdate() + timedelta(days=5),
+        submission_tables="statistics",
+    )
+    campaign.full_clean()  # the registry knows the table
+    submission = submission_create(
+        campaign=campaign, organization=year.county, user=year.county_user
+    )
+    (frozen,) = submission.files.all()
+    assert frozen.kind == "statistics"
+    assert frozen.rows == 3 * len(FIGURES)  # two branches and the total
+    with frozen.file.open("rb") as handle:
+        assert verify_workbook(handle).ok
+    submission_accept(submission=submission, user=year.city_user)
