@@ -95,6 +95,7 @@ def statistics(request):
             "organization": organization,
             "trail": breadcrumb(request.user, organization),
             "year": year,
+            "in_progress": year >= current_year(),
             "result": result,
             "may_explain": can_explain(request.user, organization),
         },

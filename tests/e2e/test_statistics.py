@@ -39,6 +39,9 @@ def test_county_explains_a_decline_and_breaks_members_down(page, small_province)
     decline = page.locator('#declines-table tr[data-code="C1-K1-B2"][data-figure="members"]')
     assert "一名团员于12月31日去世" in decline.inner_text()
     assert DeclineExplanation.objects.get().written_by.username == "county"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{page.base_url}/reports/statistics/?org=C1-K1&year=2025")
+    page.screenshot(path=str(ARTIFACTS / "statistics.png"), full_page=True)
 
     page.goto(f"{page.base_url}/reports/breakdown/?org=C1-K1")
     page.select_option("#id_by", "education")

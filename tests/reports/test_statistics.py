@@ -322,3 +322,15 @@ def test_campaign_submits_the_statistics_stamped_up_the_tree(year):
     with frozen.file.open("rb") as handle:
         assert verify_workbook(handle).ok
     submission_accept(submission=submission, user=year.city_user)
+
+
+def test_page_says_how_the_year_is_counted(client, year):
+    client.force_login(year.county_user)
+    unfrozen = client.get("/reports/statistics/?org=C1-K1&year=2025").content.decode()
+    assert "该年度统计数未固化" in unfrozen
+    statistics_freeze(year=2025)
+    frozen = client.get("/reports/statistics/?org=C1-K1&year=2025").content.decode()
+    assert "本年统计数已按12月31日固化" in frozen
+    current = timezone.localdate().year
+    live = client.get(f"/reports/statistics/?org=C1-K1&year={current}").content.decode()
+    assert "本年统计数截至今日" in live
