@@ -56,7 +56,8 @@ def _year(request):
 def breakdown(request):
     """The active members of a committee's subtree by one or two attributes, and per child."""
     organization = _organization(request)
-    form = BreakdownForm(request.GET or None)
+    # Only a submitted choice is checked: the page opened from a link shows the default.
+    form = BreakdownForm(request.GET if "by" in request.GET else None)
     by, then = form.dimension_names()
     result = breakdown_of(organization, dimension(by), dimension(then))
     query = {"org": organization.code, "by": result.first.name}

@@ -182,6 +182,13 @@ def test_page_answers_404_outside_the_scope(client, people):
     assert client.get("/reports/breakdown/?org=C2").status_code == HTTPStatus.NOT_FOUND
 
 
+def test_page_opens_on_the_default_attribute(client, people):
+    client.force_login(people.city_user)
+    html = client.get("/reports/breakdown/?org=C1").content.decode()
+    assert 'id="breakdown-error"' not in html
+    assert 'id="totals-table"' in html and "按学历" in html
+
+
 def test_page_falls_back_on_an_unknown_dimension(client, people):
     client.force_login(people.city_user)
     response = client.get("/reports/breakdown/?org=C1&by=shoe_size")
