@@ -190,10 +190,13 @@ class Breakdown:
         the subtree's totals under ``root`` itself: the rows of the exported table."""
         first_labels = dict(self.first_values)
         second_labels = dict(self.second_values)
+        by_child = {}
+        for (path, a, b), n in sorted(self.cells.items(), key=_cell_order(self)):
+            if n:
+                by_child.setdefault(path, []).append((a, b, n))
         for child in self.children:
-            for (path, a, b), n in sorted(self.cells.items(), key=_cell_order(self)):
-                if path == child.path and n:
-                    yield child, first_labels[a], second_labels.get(b, ""), n
+            for a, b, n in by_child.get(child.path, ()):
+                yield child, first_labels[a], second_labels.get(b, ""), n
         for value, label in self.first_values:
             seconds = self.second_values or [(None, "")]
             for other, other_label in seconds:
