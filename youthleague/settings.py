@@ -286,6 +286,9 @@ YOUTHLEAGUE = {
     "CADRE_TERM_WARNING_DAYS": 90,
     # A number taken with the entry form's button is held this long for that form, then freed.
     "NUMBER_RESERVATION_MINUTES": env_int("YOUTHLEAGUE_NUMBER_RESERVATION_MINUTES", 60),
+    # Annual statistics: a figure that fell by more than this share of last year's frozen figure
+    # needs a written explanation (情况说明).
+    "STATISTICS_DECLINE_THRESHOLD": 0.05,
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
