@@ -156,3 +156,11 @@ def test_the_widget_keeps_its_form_key_when_the_form_comes_back(p):
     fresh = DevelopmentNumberWidget().render("development_number", "")
     assert 'name="development_number_form_key" value="' in fresh
     assert 'value="k123"' not in fresh
+
+
+def test_the_issued_numbers_admin_shows_until_when_a_number_is_reserved(client, p):
+    taken = reserve(p)
+    client.force_login(p.k1_user)
+    text = client.get(reverse("admin:members_issuednumber_changelist")).content.decode()
+    assert "保留至" in text
+    assert timezone.localtime(taken.expires_at).strftime("%Y-%m-%d %H:%M") in text
