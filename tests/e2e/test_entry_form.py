@@ -114,3 +114,15 @@ def test_the_buttons_error_is_red(page):
     page.click("text=取下一个可用编号")
     page.wait_for_selector(".dn-message.error")
     assert page.eval_on_selector(".dn-message", "e => getComputedStyle(e).color") == RED
+
+
+def test_entry_form_fits_a_phone(page):
+    numbered_province()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "b2")
+    open_form(page)
+    page.fill("#id_join_date", "2019-05-04")
+    page.click("text=取下一个可用编号")
+    page.wait_for_function("document.getElementById('id_development_number').value !== ''")
+    screenshot(page, "entry-form-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
