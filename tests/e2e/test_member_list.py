@@ -24,6 +24,7 @@ def school_branch(db):
     county = factories.committee(city, kind=Organization.Kind.COUNTY, code="K1", name="鼓楼区团委")
     branch = factories.branch(county, code="K1-B1", name=LONG_BRANCH)
     secretary = factories.user_with_role(branch, Role.SECRETARY, username="listsec")
+    factories.user_with_role(county, Role.COMMITTEE, username="listcounty")
     members = []
     for serial, name in enumerate(NAMES):
         joined = date(2024, 3, 1) + timedelta(days=serial)
@@ -49,11 +50,12 @@ def open_list(page):
     page.wait_for_selector("#result_list")
 
 
-def test_member_list_fits_a_desk_screen(page, school_branch):
+@pytest.mark.parametrize("username", ["listsec", "listcounty"])
+def test_member_list_fits_a_desk_screen(page, school_branch, username):
     page.set_viewport_size({"width": 1366, "height": 900})
-    log_in(page, "listsec")
+    log_in(page, username)
     open_list(page)
-    screenshot(page, "member-list-1366")
+    screenshot(page, f"member-list-1366-{username}")
     assert overflowing_tables(page) == []
     # Names never wrap: each name's link is one line box.
     lines = page.eval_on_selector_all(
