@@ -16,7 +16,7 @@ from branches.admin_scoping import ScopedAdminMixin
 from branches.models import Organization
 from members.importing_moves import MOVE_IMPORT
 from members.models import Move
-from members.models.moves import PENDING_STATES, overdue_cutoff
+from members.models.moves import overdue_q
 from youthleague.spreadsheets.admin import TableImportAdminMixin
 
 GRADUATION_ACTION_LIMIT = 300
@@ -30,11 +30,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("overdue")), ("no", _("not overdue"))]
 
     def queryset(self, request, queryset):
-        overdue = {"state__in": PENDING_STATES, "moved_on__lt": overdue_cutoff()}
         if self.value() == "yes":
-            return queryset.filter(**overdue)
+            return queryset.filter(overdue_q())
         if self.value() == "no":
-            return queryset.exclude(**overdue)
+            return queryset.exclude(overdue_q())
         return queryset
 
 

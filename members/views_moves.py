@@ -21,20 +21,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import access
-from members import moves
+from members import moves, transfers
 from members.forms_moves import (
     CloseForm,
     ContactForm,
     MoveForm,
     ReportForm,
 )
+from members.forms_transfers import BatchForm
 from members.models import Move
 from members.models.moves import (
     PENDING_STATES,
+    RETURNED_STATES,
     DestinationKind,
     State,
+    expiry_days,
     overdue_cutoff,
     overdue_days,
+    overdue_q,
 )
 from members.view_helpers import (
     add_service_errors,
@@ -52,6 +56,7 @@ PAGE_SIZE = 50
 SHOW_FILTERS = {
     "pending": Q(state__in=PENDING_STATES),
     "overdue": None,  # filled per request: depends on today
+    "returned": Q(state__in=RETURNED_STATES),
     "reported": Q(state=State.REPORTED),
     "closed": Q(state=State.CLOSED),
 }
@@ -66,13 +71,13 @@ def follow_up(request):
     if show not in SHOW_FILTERS:
         show = "pending"
     cutoff = overdue_cutoff()
-    filters = {**SHOW_FILTERS, "overdue": Q(state__in=PENDING_STATES, moved_on__lt=cutoff)}
+    filters = {**SHOW_FILTERS, "overdue": overdue_q()}
     followed = Move.objects.followed_by(user).filter(
         member__developing_organization__path__startswith=organization.path
     )
     counts = followed.aggregate(**{name: Count("pk", filter=q) for name, q in filters.items()})
     chosen = followed.filter(filters[show]).with_related()
-    if show in ("pending", "overdue"):
+    if show in ("pending", "overdue", "returned"):
         chosen = chosen.overdue_first()
     elif show == "reported":
         chosen = chosen.order_by("-reported_at", "-pk")
@@ -89,6 +94,7 @@ def follow_up(request):
             "page": page,
             "cutoff": cutoff,
             "overdue_days": overdue_days(),
+            "expiry_days": expiry_days(),
             "contact_form": ContactForm(),
             "close_form": CloseForm(),
         },
@@ -166,15 +172,17 @@ def detail(request, pk):
     move = get_object_or_404(Move.objects.visible_to(user).with_related(), pk=pk)
     developing = moves.is_developing_side(user, move)
     receiving = moves.is_receiving_side(user, move)
-    history = move.history.select_related("history_user").order_by("history_date", "history_id")
     return render(
         request,
         "moves/detail.html",
         {
             "move": move,
-            "history": history,
+            "history": transfers.move_steps(move),
             "can_follow": developing and move.is_pending,
             "can_confirm": move.is_pending and (receiving if move.is_in_system else developing),
+            "can_refuse": move.is_pending and transfers.is_answering_side(user, move),
+            "can_withdraw": move.is_pending and transfers.is_sending_side(user, move),
+            "can_resend": move.is_returned and developing,
             "contact_form": ContactForm(),
             "close_form": CloseForm(),
         },
@@ -210,7 +218,12 @@ def inbox(request):
     return render(
         request,
         "moves/inbox.html",
-        {"organization": organization, "page": page, "recent": recent},
+        {
+            "organization": organization,
+            "page": page,
+            "recent": recent,
+            "batch_form": BatchForm(auto_id="batch-%s"),
+        },
     )
 
 
