@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from branches.models import Organization
-from members import moves, transfers
 from members.models import Member, Move
-from members.transfers import BatchAction
+from members.moves import services as moves
+from members.moves import transfers
+from members.moves.transfers import BatchAction
 from tests import factories
 from tests.members.test_moves import build_scene, days_ago, new_move
 

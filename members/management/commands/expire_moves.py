@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from members.models.moves import expiry_days
+from members.moves.transfers import moves_expire
 from members.tasks import expire_moves
-from members.transfers import moves_expire
 
 
 class Command(BaseCommand):
