@@ -248,6 +248,23 @@ def moves_answer_batch(*, moves, user, action, reason="", note="", apply=False):
     return outcome
 
 
+# --- figures -----------------------------------------------------------------------------------
+
+_figures_reader = None
+
+
+def register_figures_reader(reader):
+    """Install ``reader(organization)`` -> ``[(label, value), ...]``, the transfer figures of an
+    organisation; the reports app, which owns the figures, installs it when it is ready."""
+    global _figures_reader
+    _figures_reader = reader
+
+
+def transfer_figures(organization):
+    """The transfer figures of ``organization`` for the moves pages (none without a reader)."""
+    return _figures_reader(organization) if _figures_reader is not None else []
+
+
 # --- history ------------------------------------------------------------------------------------
 
 

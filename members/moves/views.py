@@ -96,6 +96,7 @@ def follow_up(request):
             "cutoff": cutoff,
             "overdue_days": overdue_days(),
             "expiry_days": expiry_days(),
+            "transfer_figures": transfers.transfer_figures(organization),
             "contact_form": ContactForm(),
             "close_form": CloseForm(),
         },

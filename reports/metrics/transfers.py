@@ -88,4 +88,17 @@ def medians(root, depth):
     found = defaultdict(list)
     for path, days in middle:
         found[path].append(days)
-    return {path: sum(days) / len(days) for path, days in found.items()}
+    return {path: _days(sum(days) / len(days)) for path, days in found.items()}
+
+
+def _days(value):
+    """Whole days as an integer, half days (the mean of two middle rows) as 6.5."""
+    return int(value) if value == int(value) else round(value, 1)
+
+
+def transfer_figures_of(organization):
+    """``[(figure, value), ...]`` of ``organization``'s own subtree: two queries."""
+    group = TransferFigures()
+    values = group.defaults()
+    values.update(group.counts(organization, organization.depth).get(organization.path, {}))
+    return [(figure, values[figure.name]) for figure in group.figures]

@@ -116,3 +116,17 @@ def test_figures_in_compliance_json_and_on_the_dashboard(known, client):
     page = client.get(reverse("dashboard"))
     assert page.status_code == HTTPStatus.OK
     assert "确认用时中位数" in page.content.decode()
+
+
+def test_figures_on_the_moves_page(known, client):
+    client.force_login(known.city_user)
+    page = client.get(reverse("moves:follow_up"), {"org": "C1"})
+    shown = {figure.name: value for figure, value in page.context["transfer_figures"]}
+    assert shown == {
+        "transfers_sent": 5,
+        "transfers_confirmed": 3,
+        "transfers_refused": 1,
+        "transfers_expired": 1,
+        "transfers_median_days": 6,
+    }
+    assert "确认用时中位数（天）" in page.content.decode()
