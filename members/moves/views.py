@@ -28,7 +28,6 @@ from members.models.moves import (
     DestinationKind,
     State,
     expiry_days,
-    overdue_cutoff,
     overdue_days,
     overdue_q,
 )
@@ -71,7 +70,6 @@ def follow_up(request):
     show = request.GET.get("show", "pending")
     if show not in SHOW_FILTERS:
         show = "pending"
-    cutoff = overdue_cutoff()
     filters = {**SHOW_FILTERS, "overdue": overdue_q()}
     followed = Move.objects.followed_by(user).filter(
         member__developing_organization__path__startswith=organization.path
@@ -93,7 +91,6 @@ def follow_up(request):
             "show": show,
             "counts": counts,
             "page": page,
-            "cutoff": cutoff,
             "overdue_days": overdue_days(),
             "expiry_days": expiry_days(),
             "transfer_figures": transfers.transfer_figures(organization),
