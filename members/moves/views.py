@@ -214,6 +214,10 @@ def inbox(request):
         # A developing committee sees where its member is going but does not take them in.
         move.can_confirm = moves.is_receiving_side(user, move)
     recent = incoming.filter(state=State.REPORTED).with_related().order_by("-reported_at")[:20]
+    # Refused here or expired unanswered: back with the sender, shown on both sides.
+    returned = (
+        incoming.filter(state__in=RETURNED_STATES).with_related().order_by("-updated_at")[:20]
+    )
     return render(
         request,
         "moves/inbox.html",
@@ -221,6 +225,7 @@ def inbox(request):
             "organization": organization,
             "page": page,
             "recent": recent,
+            "returned": returned,
             "batch_form": BatchForm(auto_id="batch-%s"),
         },
     )

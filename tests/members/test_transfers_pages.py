@@ -1,6 +1,7 @@
 """The transfer pages: refusing, withdrawing, resending, the inbox's batch answer with its
 preview, the steps on a move's page, and 404 for every other city's move."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -260,3 +261,17 @@ def test_batch_is_refused_to_a_secretary(client, scene):
         reverse("moves:batch"), {"moves": ids, "action": "confirm"}
     )
     assert answer.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_inbox_shows_refused_and_expired_moves_on_the_receiving_side_too(client, scene):
+    refused(scene)
+    expiring = record(scene, member=factories.MemberFactory(branch=scene.origin, name="超期者"))
+    Move.objects.filter(pk=expiring.pk).update(
+        sent_on=expiring.sent_on - timedelta(days=90)
+    )
+    transfers.moves_expire()
+    page = as_user(client, scene.receiving_user).get(reverse("moves:inbox"))
+    assert list(page.context["page"]) == []
+    assert {m.state for m in page.context["returned"]} == {State.REFUSED, State.EXPIRED}
+    body = page.content.decode()
+    assert "超期未答复" in body and "查无此人" in body
