@@ -266,9 +266,7 @@ def test_batch_is_refused_to_a_secretary(client, scene):
 def test_inbox_shows_refused_and_expired_moves_on_the_receiving_side_too(client, scene):
     refused(scene)
     expiring = record(scene, member=factories.MemberFactory(branch=scene.origin, name="超期者"))
-    Move.objects.filter(pk=expiring.pk).update(
-        sent_on=expiring.sent_on - timedelta(days=90)
-    )
+    Move.objects.filter(pk=expiring.pk).update(sent_on=expiring.sent_on - timedelta(days=90))
     transfers.moves_expire()
     page = as_user(client, scene.receiving_user).get(reverse("moves:inbox"))
     assert list(page.context["page"]) == []
