@@ -44,13 +44,23 @@ class ResendForm(DestinationForm):
         }
 
 
+class MoveIdsField(forms.Field):
+    """The ticked moves' ids; the view looks them up in the user's scope (404 otherwise)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(_("Tick at least one member.")) from exc
+
+
 class BatchForm(forms.Form):
     """The moves chosen on the inbox and what to do with them; ``apply`` after the preview."""
 
-    moves = forms.TypedMultipleChoiceField(
-        label=_("moves"),
-        coerce=int,
-        error_messages={"required": _("Tick at least one member.")},
+    moves = MoveIdsField(
+        label=_("moves"), error_messages={"required": _("Tick at least one member.")}
     )
     action = forms.ChoiceField(label=_("what to do"), choices=BatchAction.choices)
     reason = forms.ChoiceField(
@@ -62,11 +72,6 @@ class BatchForm(forms.Form):
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
     apply = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any integer is accepted here; the view looks the moves up in the user's scope.
-        self.fields["moves"].valid_value = lambda value: True
 
     def clean(self):
         cleaned = super().clean()

@@ -319,13 +319,7 @@ def _detail(record):
     if step == Step.WITHDRAWN:
         return record.withdrawal_note
     if step in (Step.SENT, Step.RESENT):
-        return _("to %(destination)s") % {"destination": _destination_of(record)}
+        # A history record has the move's fields but not its properties.
+        destination = Move.destination_display.fget(record)
+        return _("to %(destination)s") % {"destination": destination}
     return ""
-
-
-def _destination_of(record):
-    if record.destination_kind == DestinationKind.ORGANIZATION:
-        return record.destination_organization.name if record.destination_organization else ""
-    if record.destination_kind == DestinationKind.TOWNSHIP:
-        return f"{record.destination_township}（{record.destination_county_code}）"
-    return record.destination_other_province

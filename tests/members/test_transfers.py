@@ -350,6 +350,7 @@ def test_every_step_is_in_the_history_with_who_and_why(scene):
     assert records[1].history_user == scene.receiving_user
     assert "不属于本组织" in records[1].detail and "应转往乙县第二支部" in records[1].detail
     assert records[5].detail == "暂缓"
+    assert records[0].detail == f"转往{scene.destination.name}"
 
 
 def test_confirm_and_close_are_steps_too(scene):

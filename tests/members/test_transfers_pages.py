@@ -273,3 +273,12 @@ def test_inbox_shows_refused_and_expired_moves_on_the_receiving_side_too(client,
     assert {m.state for m in page.context["returned"]} == {State.REFUSED, State.EXPIRED}
     body = page.content.decode()
     assert "超期未答复" in body and "查无此人" in body
+
+
+def test_batch_with_a_malformed_id_goes_back_without_an_error_page(client, scene):
+    arrivals(scene, 1)
+    c = as_user(client, scene.receiving_user)
+    answer = c.post(reverse("moves:batch"), {"moves": ["1x"], "action": "confirm"}, follow=True)
+    assert answer.status_code == HTTPStatus.OK
+    assert "请至少勾选一名团员" in answer.content.decode()
+    assert Move.objects.filter(state=State.MOVED).count() == 1
