@@ -1,6 +1,7 @@
 """Two-sided transfers: refusing, resending, withdrawing, expiring, answering in batches, and
 the steps in a move's history."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -281,7 +282,9 @@ def test_an_expired_move_is_overdue_and_visible_to_both_sides(scene, settings):
     # Counted as overdue before the expiry run marks it …
     assert list(Move.objects.overdue()) == [Move.objects.get(pk=move.pk)]
     assert Move.objects.get(pk=move.pk).is_overdue()
-    call_command("expire_moves", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    out = io.StringIO()
+    call_command("expire_moves", stdout=out)
+    assert "1条90天未答复的转接已标记为超期" in out.getvalue()
     move.refresh_from_db()
     assert move.state == State.EXPIRED
     # … and after.
@@ -318,6 +321,16 @@ def test_the_expiry_task_marks_due_moves(scene):
     Move.objects.filter(pk=move.pk).update(sent_on=days_ago(90))
     result = expire_moves.enqueue()
     assert result.return_value == 1
+    assert Move.objects.get(pk=move.pk).state == State.EXPIRED
+
+
+def test_the_command_can_hand_the_run_to_the_task_worker(scene):
+    move = new_move(scene)
+    Move.objects.filter(pk=move.pk).update(sent_on=days_ago(90))
+    out = io.StringIO()
+    # The test settings run tasks at once, as a worker would.
+    call_command("expire_moves", "--enqueue", stdout=out)
+    assert "后台任务" in out.getvalue()
     assert Move.objects.get(pk=move.pk).state == State.EXPIRED
 
 
