@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0010_status_member_status'),
+        ('members', '0011_two_sided_transfers'),
     ]
 
     operations = [
