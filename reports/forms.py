@@ -54,6 +54,7 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "slug",
             "name",
+            "kind",
             "year",
             "deadline",
             "metric",
