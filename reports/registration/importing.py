@@ -16,12 +16,12 @@ from members import privacy
 from members.validators import normalize_id_number
 from reports.models import Campaign, EvaluationGrade, MemberRegistration, RegistrationResult
 from reports.registration import services
-from youthleague.spreadsheets.importing import TableImport, TableResourceMixin
-from youthleague.spreadsheets.reader import as_text
-from youthleague.spreadsheets.tables import OfficialTable, register
-from youthleague.spreadsheets.widgets import ChoiceLabelWidget, TextWidget, chinese_label
-from youthleague.spreadsheets.writer import Column
-from youthleague.spreadsheets.writer import Kind as CellKind
+from spreadsheets.importing import TableImport, TableResourceMixin
+from spreadsheets.reader import as_text
+from spreadsheets.tables import OfficialTable, register
+from spreadsheets.widgets import ChoiceLabelWidget, TextWidget, chinese_label
+from spreadsheets.writer import Column
+from spreadsheets.writer import Kind as CellKind
 
 SERIAL = "序号"
 NAME = "姓名"

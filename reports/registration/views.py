@@ -18,7 +18,6 @@ from branches import access
 from branches.models import Organization, Role
 from members.models import BRANCH_KINDS, Member, MemberStatus
 from reports.campaigns import deadlines_for
-from reports.exporting import StoredFile
 from reports.forms import ReturnForm
 from reports.metrics import children_and_total, figures_shown
 from reports.models import (
@@ -31,8 +30,9 @@ from reports.models import (
 from reports.registration import services
 from reports.registration.forms import RegistrationFormSet
 from reports.registration.importing import registration_import
-from youthleague.spreadsheets.exporting import export_response
-from youthleague.spreadsheets.uploads import UploadForm, pending_dir, upload_store
+from reports.submissions.exporting import StoredFile
+from spreadsheets.exporting import export_response
+from spreadsheets.uploads import UploadForm, pending_dir, upload_store
 
 PENDING_KEY = "pending_registration_imports"
 REPORTS_KEY = "registration_error_reports"
