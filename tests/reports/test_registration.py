@@ -521,3 +521,57 @@ def test_import_checks_then_saves_and_offers_an_error_report(client, registered,
     assert done.status_code == HTTPStatus.FOUND
     record = services.records_of(year, p.b2)[member.pk]
     assert (record.result, record.reason, record.grade) == (R.DEFERRED, "外出务工失联", G.BASIC)
+
+
+def test_no_write_crosses_a_scope(client, registered, year, users):
+    """Another branch's secretary and another city's committee reach nothing: 404, and the
+    records stay as they were."""
+    p = registered
+    before = list(MemberRegistration.objects.order_by("pk").values_list("pk", "result", "grade"))
+    client.force_login(users["sec2"])
+    url = reverse("reports:registration_branch", args=[p.b1.code])
+    posted = {"action": "save", "campaign": year.slug, "reg-TOTAL_FORMS": "0"}
+    assert client.post(url, posted).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(users["c2"])
+    assert client.post(url, posted).status_code == HTTPStatus.NOT_FOUND
+    submit = reverse("reports:registration_submit", args=[p.b2.code])
+    assert client.post(submit, {"campaign": year.slug}).status_code == HTTPStatus.NOT_FOUND
+    returned = BranchRegistration.objects.get(branch=p.cb1)
+    response = client.post(
+        reverse("reports:registration_return", args=[returned.pk]), {"reason": "x"}
+    )
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    after = list(MemberRegistration.objects.order_by("pk").values_list("pk", "result", "grade"))
+    assert after == before
+    assert BranchRegistration.objects.get(branch=p.cb1).status == BranchRegistrationStatus.SUBMITTED
+
+
+def test_the_branch_secretary_cannot_certify_their_own_registration(client, registered, users):
+    awaiting = BranchRegistration.objects.get(branch=registered.cb1)
+    secretary = factories.user_with_role(registered.cb1, Role.SECRETARY, username="cbsec")
+    client.force_login(secretary)
+    response = client.post(reverse("reports:registration_certify", args=[awaiting.pk]))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    awaiting.refresh_from_db()
+    assert awaiting.status == BranchRegistrationStatus.SUBMITTED
+
+
+def test_dashboard_shows_the_registration_figures_only_for_a_registration_year(
+    client, registered, year, users
+):
+    general = Campaign.objects.create(
+        slug="entry",
+        name="录入",
+        year=2024,
+        deadline=timezone.localdate(),
+        metric="entry_ratio",
+        threshold="0.6",
+    )
+    client.force_login(users["province"])
+    board = client.get(reverse("dashboard"), {"campaign": year.slug}).context["board"]
+    names = {f.name for f in board.figures}
+    assert {"registration_ratio", "evaluation_excellent"} <= names
+    row = next(r for r in board.rows if r.organization.code == "C1")
+    assert row.value == round(5 / 7, 4)
+    board = client.get(reverse("dashboard"), {"campaign": general.slug}).context["board"]
+    assert "registration_ratio" not in {f.name for f in board.figures}
