@@ -575,3 +575,21 @@ def test_dashboard_shows_the_registration_figures_only_for_a_registration_year(
     assert row.value == round(5 / 7, 4)
     board = client.get(reverse("dashboard"), {"campaign": general.slug}).context["board"]
     assert "registration_ratio" not in {f.name for f in board.figures}
+
+
+def test_branch_page_costs_the_same_queries_with_more_members(client, registered, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = registered
+    client.force_login(users["sec2"])
+    url = reverse("reports:registration_branch", args=[p.b2.code])
+    client.get(url)  # warm the session and the catalogues
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == HTTPStatus.OK
+    for _ in range(10):
+        factories.MemberFactory(branch=p.b2)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["rows"]) == 11
+    assert len(many.captured_queries) == len(few.captured_queries)
