@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
+from branches.models import Organization
 from members import privacy
 from members.validators import normalize_id_number
 from reports.models import Campaign, EvaluationGrade, MemberRegistration, RegistrationResult
@@ -158,13 +159,18 @@ class RegistrationResource(TableResourceMixin, resources.ModelResource):
 
 
 def registration_import(campaign, branch):
-    """The import of one branch's results for one registration year."""
+    """The import of one branch's results for one registration year; a background worker
+    rebuilds it from :func:`registration_import_by_codes` (see ``TableImport.origin``)."""
 
     class BranchRegistrationResource(RegistrationResource):
         def __init__(self, *, user=None, **kwargs):
             super().__init__(user=user, campaign=campaign, branch=branch, **kwargs)
 
     return TableImport(
+        origin=(
+            f"{__name__}.registration_import_by_codes",
+            {"slug": campaign.slug, "code": branch.code},
+        ),
         name="registration",
         title=gettext_lazy("Registration and evaluation of members"),
         columns=COLUMNS,
@@ -178,6 +184,10 @@ def registration_import(campaign, branch):
             "合格, 基本合格 or 不合格."
         ),
     )
+
+
+def registration_import_by_codes(slug, code):
+    return registration_import(Campaign.objects.get(slug=slug), Organization.objects.get(code=code))
 
 
 def _sheet_rows(branch, user=None, campaign=""):

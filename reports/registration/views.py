@@ -32,7 +32,13 @@ from reports.registration.forms import RegistrationFormSet
 from reports.registration.importing import registration_import
 from reports.submissions.exporting import StoredFile
 from spreadsheets.exporting import export_response
-from spreadsheets.uploads import UploadForm, pending_dir, upload_store
+from spreadsheets.uploads import (
+    UploadForm,
+    import_job_start,
+    pending_dir,
+    runs_in_background,
+    upload_store,
+)
 
 PENDING_KEY = "pending_registration_imports"
 REPORTS_KEY = "registration_error_reports"
@@ -181,7 +187,16 @@ def branch_page(request, code):
             )
             return redirect(_branch_url(branch, campaign))
     elif action == "upload" and upload_form.is_valid():
-        name = upload_store(upload_form.cleaned_data["file"])
+        upload = upload_form.cleaned_data["file"]
+        name = upload_store(upload)
+        if runs_in_background(upload):
+            job = import_job_start(
+                user=user,
+                table_import=table_import,
+                file_name=name,
+                back_url=_branch_url(branch, campaign),
+            )
+            return redirect("spreadsheets:import_job", job.pk)
         token = name.removesuffix(".xlsx")
         stored = pending_dir() / name
         report = pending_dir() / f"registration-errors-{token[:16]}.xlsx"

@@ -593,3 +593,34 @@ def test_branch_page_costs_the_same_queries_with_more_members(client, registered
         response = client.get(url)
     assert len(response.context["rows"]) == 11
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_large_upload_is_checked_and_imported_by_the_worker(
+    client, registered, year, users, settings, django_capture_on_commit_callbacks
+):
+    from spreadsheets.models import ImportJob
+
+    p = registered
+    settings.BACKGROUND_IMPORT_BYTES = 0
+    BranchRegistration.objects.filter(branch=p.b2).delete()
+    MemberRegistration.objects.filter(branch=p.b2).delete()
+    client.force_login(users["sec2"])
+    member = members_of(p.b2)[0]
+    header = ["序号", "姓名", "公民身份号码", "注册结果", "暂缓或不予注册原因", "评议等次"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:registration_branch", args=[p.b2.code]),
+            {
+                "action": "upload",
+                "campaign": year.slug,
+                "file": xlsx_upload(
+                    header, [[1, member.name, member.id_number, "注册", "", "优秀"]]
+                ),
+            },
+        )
+    job = ImportJob.objects.get()
+    assert response.url == reverse("spreadsheets:import_job", args=[job.pk])
+    assert job.status == ImportJob.Status.DONE and job.rejected == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("spreadsheets:import_job_confirm", args=[job.pk]))
+    assert services.records_of(year, p.b2)[member.pk].grade == G.EXCELLENT
