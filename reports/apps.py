@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from branches.services import register_school_code_places
         from reports import admin_schools  # noqa: F401  (registers the school admins)
+        from reports.registration import admin  # noqa: F401  (registers the registration admins)
         from reports.schools.lines import education_places
         from reports.submissions.exporting import export_response
         from spreadsheets import exporting

@@ -36,6 +36,7 @@ from reports.models import (
     ExportJob,
     ExportLog,
     Issuer,
+    MemberRegistration,
     Snapshot,
 )
 from reports.models.exports import Channel
@@ -322,6 +323,8 @@ def build_world():
         registration.registrations_save(
             campaign=year, branch=holder, user=users["province"], entries=registration_entries
         )
+        for record in MemberRegistration.objects.filter(campaign=year, branch=holder):
+            world.place(record, holder)
         submitted = registration.branch_registration_submit(
             campaign=year, branch=holder, user=users["province"]
         )
