@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_schools
+from reports import views, views_schools, views_statistics
 from reports.registration import views as views_registration
 from reports.submissions import views as views_submissions
 from reports.submissions import views_exports
@@ -47,4 +47,8 @@ urlpatterns = [
         views_registration.return_registration,
         name="registration_return",
     ),
+    path("breakdown/", views_statistics.breakdown, name="breakdown"),
+    path("statistics/", views_statistics.statistics, name="statistics"),
+    path("statistics/declines/", views_statistics.declines, name="statistics_declines"),
+    path("statistics/explain/", views_statistics.explain, name="statistics_explain"),
 ]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('branches', '0004_closing'),
         ('members', '0010_status_member_status'),
-        ('reports', '0005_figures_campaign_number_years'),
+        ('reports', '0006_statistics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
