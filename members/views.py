@@ -14,6 +14,7 @@ from branches.models import Organization
 from members import ledger, lookup, numbering
 from members.forms_numbers import LookupForm
 from members.models import format_number
+from youthleague.db_router import replica_reads
 from youthleague.spreadsheets.exporting import export_response
 
 
@@ -73,6 +74,7 @@ def _breadcrumb(user, organization):
 
 
 @login_required
+@replica_reads
 def ledger_page(request):
     """An organisation's ranges, its figures year by year (available numbers of open years,
     unaccounted numbers of closed ones), its children's figures and its unaccounted spans."""
@@ -100,6 +102,7 @@ def ledger_page(request):
 
 
 @login_required
+@replica_reads
 def lookup_page(request):
     """Paste up to 10,000 development numbers or ID numbers; see or download their whereabouts."""
     organization = access.home_organization(request.user)

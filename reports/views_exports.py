@@ -10,11 +10,13 @@ from reports.exporting import StoredFile
 from reports.forms import VerifyForm
 from reports.models import Campaign, ExportJob
 from reports.stamping import verify_workbook
+from youthleague.db_router import replica_reads
 from youthleague.spreadsheets.exporting import export_response
 from youthleague.spreadsheets.tables import get_table, table_kinds
 
 
 @login_required
+@replica_reads
 def download(request, kind):
     """An official table of one organisation's subtree (404 outside the user's scope).
 
