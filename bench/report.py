@@ -221,6 +221,47 @@ def http_section(data):
     return lines
 
 
+def register_lookup_section(data):
+    lines = [
+        "## Register look-up (`UnusedNumber.objects.containing`)",
+        "",
+        f"`{COMMAND.format('register_lookup')}`",
+        "",
+        "Every single-member save asks which register entry holds its number. The register gets",
+        "N extra entries (in a transaction rolled back afterwards), then the same "
+        f"{data['lookups']} random",
+        "numbers are looked up with the earlier spelling (`first <= n AND last >= n`) and with the",
+        "current one (`int8range(first, last, '[]') @> n`, the GiST index of the exclusion",
+        "constraint).",
+        "",
+        "| register entries | spelling | p50 | p95 | index used |",
+        "|---:|---|---:|---:|---|",
+    ]
+    for run in data["runs"]:
+        for way in ("comparisons", "gist"):
+            r = run[way]
+            lines.append(
+                f"| {run['entries']:,} | {way} | {r['p50_ms']} ms | {r['p95_ms']} ms "
+                f"| {', '.join(r['indexes']) or 'none (table scan)'} |"
+            )
+    sizes = [run["entries"] for run in data["runs"]]
+    gist = [run["gist"]["p50_ms"] for run in data["runs"]]
+    lines += [
+        "",
+        f"From {sizes[0]:,} to {sizes[-1]:,} entries the GiST look-up's p50 goes from "
+        f"{gist[0]} ms to {gist[-1]} ms; the comparisons' from "
+        f"{data['runs'][0]['comparisons']['p50_ms']} ms to "
+        f"{data['runs'][-1]['comparisons']['p50_ms']} ms.",
+    ]
+    if "load_average" in data:
+        lines += [
+            "",
+            f"The machine's load average was {data['load_average']} when this ran "
+            f"({data['machine']['cores']} cores).",
+        ]
+    return lines
+
+
 def main():
     sections = []
     machine = None
@@ -231,6 +272,7 @@ def main():
         "import_memory",
         "dashboards",
         "admin_list",
+        "register_lookup",
         "http_load",
     ):
         data = load(name)
@@ -263,6 +305,8 @@ def main():
                     dict.fromkeys(data["pages"], 500),
                 )
             )
+        elif name == "register_lookup":
+            sections.append(register_lookup_section(data))
         else:
             sections.append(http_section(data))
     intro = (ROOT / "bench" / "INTRO.md").read_text().rstrip()
