@@ -193,3 +193,36 @@ def test_a_look_up_does_not_pin_the_user_to_the_primary(client, small_province, 
     client.force_login(small_province.county_user)
     client.post(reverse("members:lookup"), {"lines": "201900000001"})
     assert db_router.LAST_WRITE_KEY not in client.session
+
+
+def test_a_table_download_streams_its_rows_from_the_replica(client, small_province, replica):
+    from tests.factories import MemberFactory
+
+    MemberFactory(branch=small_province.branch, name="李副本")
+    replayed(replica)
+    client.force_login(small_province.province_user)
+    with CaptureQueriesContext(connections[replica]) as served:
+        response = client.get(reverse("reports:download", args=["roster"]))
+    assert response.status_code == HTTPStatus.OK
+    rows = [query for query in served.captured_queries if "COUNT(" not in query["sql"]]
+    assert "members_member" in tables(rows)
+
+
+def test_a_background_export_reads_its_rows_from_the_replica(
+    client, small_province, replica, settings
+):
+    from reports.models import ExportJob
+    from tests.factories import MemberFactory
+
+    settings.BACKGROUND_EXPORT_ROWS = 0
+    MemberFactory(branch=small_province.branch, name="李副本")
+    replayed(replica)
+    client.force_login(small_province.province_user)
+    with CaptureQueriesContext(connections[replica]) as served:
+        response = client.get(reverse("reports:download", args=["roster"]))
+    assert response.status_code == HTTPStatus.FOUND
+    job = ExportJob.objects.get()
+    assert (job.status, job.rows_total) == (ExportJob.Status.DONE, 1)
+    # Not only the count that chose the background: the rows themselves.
+    rows = [query for query in served.captured_queries if "COUNT(" not in query["sql"]]
+    assert "members_member" in tables(rows)
