@@ -262,6 +262,53 @@ def register_lookup_section(data):
     return lines
 
 
+def rust_writer_section(data):
+    runs = {run["alternative"]: run for run in data["runs"]}
+    ours, rust = runs["xlsxwriter"], runs["rustpy"]
+    lines = [
+        "## Export writer: rustpy-xlsxwriter evaluated, not adopted",
+        "",
+        "`python -m bench.rust_writer` (no database; rustpy-xlsxwriter "
+        f"{data['rustpy_version']} installed for the run only)",
+        "",
+        f"{data['rows']:,} synthetic rows of table 1-1 in its own columns, each writer in its own "
+        "process.",
+        "",
+        "| writer | seconds | rows/s | file | peak memory |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, run in (("XlsxWriter (the project's writer)", ours), ("rustpy-xlsxwriter", rust)):
+        lines.append(
+            f"| {name} | {run['seconds']} | {run['rows_per_s']:,} "
+            f"| {run['bytes'] / 2**20:.1f} MB | {run['peak_mb']} MB |"
+        )
+    lines += [
+        "",
+        f"rustpy-xlsxwriter wrote the rows {ours['seconds'] / rust['seconds']:.1f} × faster. "
+        "It is not adopted: the one writer interface must also do what its API cannot, and a",
+        "writer that passed only some of the writer tests would have to give up stamped tables.",
+        "",
+        "| duty of the writer interface | rustpy-xlsxwriter | why |",
+        "|---|---|---|",
+    ]
+    for duty in data["duties"]:
+        lines.append(f"| {duty['duty']} | {'yes' if duty['possible'] else 'no'} | {duty['why']} |")
+    probe = data.get("quote_prefix_per_cell", {})
+    if probe:
+        lines += [
+            "",
+            "Checked on the files written: the quote prefix sits on the formula-like cell and "
+            f"not on its plain neighbour — XlsxWriter {'yes' if probe['xlsxwriter'] else 'no'}, "
+            f"rustpy-xlsxwriter {'yes' if probe['rustpy'] else 'no'}.",
+        ]
+    lines += [
+        "",
+        f"The machine's load average was {data['load_average']} when this ran "
+        f"({data['machine']['cores']} cores).",
+    ]
+    return lines
+
+
 def main():
     sections = []
     machine = None
@@ -273,6 +320,7 @@ def main():
         "dashboards",
         "admin_list",
         "register_lookup",
+        "rust_writer",
         "http_load",
     ):
         data = load(name)
@@ -305,6 +353,8 @@ def main():
                     dict.fromkeys(data["pages"], 500),
                 )
             )
+        elif name == "rust_writer":
+            sections.append(rust_writer_section(data))
         elif name == "register_lookup":
             sections.append(register_lookup_section(data))
         else:
