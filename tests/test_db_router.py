@@ -226,3 +226,26 @@ def test_a_background_export_reads_its_rows_from_the_replica(
     # Not only the count that chose the background: the rows themselves.
     rows = [query for query in served.captured_queries if "COUNT(" not in query["sql"]]
     assert "members_member" in tables(rows)
+
+
+def test_a_replica_failing_between_health_checks_is_answered_from_the_primary(
+    client, small_province, replica
+):
+    replayed(replica)
+    client.force_login(small_province.province_user)
+    assert db_router.is_healthy(replica)  # the answer is now cached
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    replica_settings = connections[replica].settings_dict
+    live_port = replica_settings["PORT"]
+    connections[replica].close()
+    replica_settings["PORT"] = dead_port
+    try:
+        response = client.get(reverse("dashboard"))
+        assert response.status_code == HTTPStatus.OK
+        assert small_province.city.name in response.content.decode()
+        assert db_router.healthy_replicas() == []
+    finally:
+        connections[replica].close()
+        replica_settings["PORT"] = live_port

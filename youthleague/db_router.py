@@ -6,7 +6,8 @@ other code can wrap a block in :func:`reads_from_replica`. Inside such a block:
 
 * reads go to a healthy replica, chosen at random among them; a replica that does not answer, or
   whose replay lags more than ``REPLICA_MAX_LAG_SECONDS`` behind, is skipped (the answer is kept
-  for ``REPLICA_HEALTH_CACHE_SECONDS``), and with none healthy the primary answers;
+  for ``REPLICA_HEALTH_CACHE_SECONDS``), and with none healthy the primary answers; a view whose
+  replica fails between two checks is answered again from the primary;
 * once the block writes, or while a transaction is open on the primary, its reads go to the
   primary, so that it reads what it wrote;
 * a user who wrote within ``READ_YOUR_WRITES_SECONDS`` (recorded in the session by
@@ -23,7 +24,7 @@ from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 
 #: session key holding the time (seconds since the epoch) of the user's last write
 LAST_WRITE_KEY = "_last_write_at"
@@ -31,12 +32,13 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class _Block:
-    """The state of one replica-safe block: whether it has written yet."""
+    """The state of one replica-safe block: whether it has written, which replicas it read."""
 
-    __slots__ = ("wrote",)
+    __slots__ = ("read_from", "wrote")
 
     def __init__(self):
         self.wrote = False
+        self.read_from = set()
 
 
 _block = ContextVar("replica_block", default=None)
@@ -51,13 +53,17 @@ def replica_aliases():
 
 @contextmanager
 def reads_from_replica(*, enabled=True):
-    """Serve the reads of this block from a healthy replica (``enabled=False``: the primary)."""
+    """Serve the reads of this block from a healthy replica (``enabled=False``: the primary).
+
+    Yields the block's state (None when the primary serves everything).
+    """
     if not enabled or not getattr(settings, "REPLICA_READS", True) or not replica_aliases():
-        yield
+        yield None
         return
-    token = _block.set(_Block())
+    block = _Block()
+    token = _block.set(block)
     try:
-        yield
+        yield block
     finally:
         _block.reset(token)
 
@@ -81,7 +87,16 @@ def replica_reads(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         request.replica_safe = True
-        with reads_from_replica(enabled=not wrote_recently(request)):
+        try:
+            with reads_from_replica(enabled=not wrote_recently(request)) as block:
+                return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            # A replica that went away since its last health check: mark it down and answer
+            # from the primary, unless the view had already written (it must not write twice).
+            if block is None or not block.read_from or block.wrote:
+                raise
+            for alias in block.read_from:
+                mark_unhealthy(alias)
             return view(request, *args, **kwargs)
 
     return wrapped
@@ -121,6 +136,12 @@ def is_healthy(alias):
     return healthy
 
 
+def mark_unhealthy(alias):
+    """Skip ``alias`` until its cached answer expires."""
+    connections[alias].close()
+    _health[alias] = (False, time.monotonic())
+
+
 def forget_health():
     """Drop the cached health answers (the next read checks again)."""
     _health.clear()
@@ -138,7 +159,11 @@ class ReplicaRouter:
         if block is None or block.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
         healthy = healthy_replicas()
-        return random.choice(healthy) if healthy else DEFAULT_DB_ALIAS
+        if not healthy:
+            return DEFAULT_DB_ALIAS
+        alias = random.choice(healthy)
+        block.read_from.add(alias)
+        return alias
 
     def db_for_write(self, model, **hints):
         block = _block.get()
