@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0004_closing'),
-        ('members', '0010_status_member_status'),
+        ('members', '0011_two_sided_transfers'),
     ]
 
     operations = [
