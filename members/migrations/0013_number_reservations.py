@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0011_two_sided_transfers'),
+        ('members', '0012_member_redundant_indexes'),
     ]
 
     operations = [
