@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # The figure groups register first, in the order their columns appear.
-        from reports.metrics import entries, graduation, ledger, moves, schools  # noqa: F401
+        from reports.metrics import entries, graduation, ledger, moves, schools, transfers  # noqa: F401
 
         # isort: split
         from reports.metrics import (
@@ -17,8 +17,14 @@ class ReportsConfig(AppConfig):
         )
 
         # isort: split
+        from reports.metrics import registration  # noqa: F401  (only for registration years)
+
+        # isort: split
         from branches.services import register_school_code_places
+        from members.moves.transfers import register_figures_reader
         from reports import admin_schools  # noqa: F401  (registers the school admins)
+        from reports.metrics.transfers import transfer_figures_of
+        from reports.registration import admin  # noqa: F401  (registers the registration admins)
         from reports.schools.lines import education_places
         from reports.submissions.exporting import export_response
         from reports.tables import register_all
@@ -30,3 +36,5 @@ class ReportsConfig(AppConfig):
         register_school_code_places(education_places)
         # The official tables register with the shared registry (spreadsheets.tables).
         register_all()
+        # The moves pages show the transfer figures, which are the reports app's.
+        register_figures_reader(transfer_figures_of)

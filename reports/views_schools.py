@@ -13,6 +13,7 @@ from branches import access
 from reports import schools
 from reports.forms_schools import ExplanationForm
 from reports.models.schools import FIRST_YEAR, LAST_YEAR
+from youthleague.db_router import replica_reads
 
 
 def _organization(request):
@@ -47,6 +48,7 @@ def _page_url(organization, year):
 
 
 @login_required
+@replica_reads
 def reconciliation(request):
     """Schools of the subtree against the education figures, private schools first."""
     organization = _organization(request)

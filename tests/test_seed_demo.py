@@ -7,10 +7,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from branches import access
 from branches.demo import DEMO_LOGINS
 from branches.models import Organization, Role
+from reports.models import YearEndFigures
+from reports.statistics.comparison import statistics_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +41,33 @@ def test_seed_demo_builds_the_province():
     users = get_user_model().objects.filter(username__in=[d.username for d in DEMO_LOGINS])
     roles = {access.role_of(user) for user in users}
     assert roles == set(Role)
+    assert_registration_year_in_progress()
+    # Last year's statistics are frozen; this year shows one decline explained, one not.
+    year = timezone.localdate().year
+    frozen = YearEndFigures.objects.filter(year=year - 1)
+    assert frozen.count() == Organization.objects.current().count()
+    declines = statistics_for(root, year).declines
+    assert any(c.explanation for _line, c in declines)
+    assert any(c.unexplained for _line, c in declines)
+
+
+def assert_registration_year_in_progress():
+    """A registration year with branches certified, awaiting, one returned and one late, and
+    branches not done; the university forwarded it."""
+    from reports.metrics import figures_for
+    from reports.models import BranchRegistration, Campaign
+    from reports.models import BranchRegistrationStatus as Status
+
+    (year,) = Campaign.objects.registration_years()
+    assert year.forwards.filter(organization__code="XMU").exists()
+    statuses = list(BranchRegistration.objects.values_list("status", flat=True))
+    assert statuses.count(Status.CERTIFIED) >= 2 and Status.SUBMITTED in statuses
+    (returned,) = BranchRegistration.objects.filter(status=Status.RETURNED)
+    assert returned.return_reason
+    assert BranchRegistration.objects.filter(late=True).count() == 1
+    figures = figures_for(Organization.objects.get(depth=1), year)
+    assert figures["registration_branches_not_done"] > 0
+    assert 0 < figures["registration_ratio"] < 1
 
 
 @override_settings(DEBUG=True)

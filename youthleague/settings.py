@@ -76,7 +76,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "branches.apps.LeagueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "youthleague.db_router.ReadYourWritesMiddleware",
     "youthleague.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +147,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
 
+# Read replicas (comma-separated URLs): aliases replica1, replica2, ... Reads of dashboards,
+# reports, look-ups and exports go to a healthy one; see youthleague/db_router.py. In tests each
+# mirrors the primary's test database (a streaming replica copies the whole cluster).
+REPLICA_DATABASES = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is skipped, not waited for.
+        DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES.append(_alias)
+# Replica-safe reads go to a replica at all (the test settings turn it off but for the tests
+# of the router, whose data is committed where a replica can see it).
+REPLICA_READS = env_bool("DJANGO_REPLICA_READS", True)
+# A replica whose replay lags more than this is skipped; its health is checked at most this often.
+REPLICA_MAX_LAG_SECONDS = env_int("DJANGO_REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_HEALTH_CACHE_SECONDS = env_int("DJANGO_REPLICA_HEALTH_CACHE_SECONDS", 5)
+# A user who wrote within this many seconds reads from the primary.
+READ_YOUR_WRITES_SECONDS = env_int("DJANGO_READ_YOUR_WRITES_SECONDS", 10)
+if REPLICA_DATABASES:
+    DATABASE_ROUTERS = ["youthleague.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -168,6 +194,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format everywhere (2019-05-30): youthleague/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["youthleague.formats"]
+DATE_FORMAT = "Y-m-d"
+SHORT_DATE_FORMAT = "Y-m-d"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -278,8 +308,16 @@ YOUTHLEAGUE = {
     "INTERCHANGEABLE_NUMBER_YEARS": ((2017, 2018),),
     # A moved member who has not reported this many days after the move is overdue.
     "MOVE_OVERDUE_DAYS": env_int("DJANGO_MOVE_OVERDUE_DAYS", 30),
+    # A move into an organisation of the system left unanswered this many days after it was
+    # sent expires on both sides (and counts as overdue).
+    "MOVE_EXPIRY_DAYS": env_int("DJANGO_MOVE_EXPIRY_DAYS", 90),
     # Terms of cadres ending within this many days are listed for re-election (换届提醒).
     "CADRE_TERM_WARNING_DAYS": 90,
+    # A number taken with the entry form's button is held this long for that form, then freed.
+    "NUMBER_RESERVATION_MINUTES": env_int("YOUTHLEAGUE_NUMBER_RESERVATION_MINUTES", 60),
+    # Annual statistics: a figure that fell by more than this share of last year's frozen figure
+    # needs a written explanation (情况说明).
+    "STATISTICS_DECLINE_THRESHOLD": 0.05,
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

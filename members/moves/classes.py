@@ -41,7 +41,7 @@ def graduation_dates_set(*, changes, user=None):
 
 
 def _pending_move_exists():
-    return Exists(Move.objects.pending().filter(member=OuterRef("pk")))
+    return Exists(Move.objects.open().filter(member=OuterRef("pk")))
 
 
 def graduating_classes(*, organization, today=None):
@@ -116,5 +116,5 @@ def class_members_with_moves(*, user, branch):
     for member in members:
         move = latest.get(member.pk)
         member.latest_move = move
-        member.pending_move = move if move is not None and move.is_pending else None
+        member.pending_move = move if move is not None and move.is_open else None
     return members

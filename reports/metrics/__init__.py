@@ -15,6 +15,7 @@ from reports.metrics.base import (  # noqa: F401
     figure,
     figures_for,
     figures_for_children,
+    figures_shown,
     groups,
     rankable_choices,
     ratio,

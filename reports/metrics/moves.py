@@ -13,8 +13,9 @@ VIA = "developing_organization__"
 
 @register
 class MoveFigures(FigureGroup):
-    """``moved_overdue`` is the part of ``moved_pending`` older than the overdue period
-    (``YOUTHLEAGUE["MOVE_OVERDUE_DAYS"]``); closed moves count in none of the figures."""
+    """``moved_overdue`` counts by the one overdue rule (:func:`members.models.moves.overdue_q`):
+    pending past ``YOUTHLEAGUE["MOVE_OVERDUE_DAYS"]``, or expired without an answer; closed
+    moves count in none of the figures."""
 
     figures = (
         Figure("moved_pending", _("moved, not yet reported")),

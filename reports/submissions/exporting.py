@@ -34,6 +34,7 @@ from reports.submissions.stamping import (
 from spreadsheets.exporting import StoredFile  # noqa: F401 - re-exported
 from spreadsheets.tables import get_table
 from spreadsheets.writer import TableWriter
+from youthleague.db_router import reads_from_replica
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -294,7 +295,8 @@ def export_job_run(job_id):
         ExportJob.objects.filter(pk=job.pk).update(rows_done=min(rows, job.rows_total))
 
     try:
-        with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        # The rows may come from a replica: the job's own progress writes go to the primary.
+        with tempfile.TemporaryFile(suffix=".xlsx") as handle, reads_from_replica():
             result = export_write(
                 table=get_table(job.kind),
                 organization=job.organization,

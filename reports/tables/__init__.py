@@ -2,4 +2,5 @@
 
 
 def register_all():
-    from reports.tables import ranking, school_counts  # noqa: F401
+    from reports.registration import importing  # noqa: F401  (the registration sheet)
+    from reports.tables import breakdown, ranking, school_counts, statistics  # noqa: F401
