@@ -92,9 +92,9 @@ def entry_problems(user, data):
             check_member_number(member)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-    for field, messages in errors.items():
+    for field, found in errors.items():
         if field in CHECKED_FIELDS and field not in problems and (field != "id_number" or number):
-            problems[field] = messages
+            problems[field] = found
     return fill, problems, notes
 
 
