@@ -220,6 +220,21 @@ def can_see_move(user, move):
     return any_in_scope(user, move, MOVE_ORGANIZATIONS)
 
 
+#: The sides that sent a move and may withdraw it: its developing organisation and the branch
+#: the member left.
+MOVE_SENDER_ORGANIZATIONS = ("member__developing_organization", "from_branch")
+
+
+def move_sender_q(user, via=""):
+    """Moves (reached through ``via``) the user sent, as one of :data:`MOVE_SENDER_ORGANIZATIONS`."""
+    return any_in_scope_q(user, MOVE_SENDER_ORGANIZATIONS, via)
+
+
+def is_move_sender(user, move):
+    """The Python form of :func:`move_sender_q`."""
+    return any_in_scope(user, move, MOVE_SENDER_ORGANIZATIONS)
+
+
 def visible_ancestors(user, organization):
     """The ancestors of ``organization`` the user may open, root first (one query).
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from branches import access
 from members import privacy
 from members.models import Member, Move, StatusChange
+from members.validators import format_development_number
 
 #: the newest versions of the record shown on the page
 HISTORY_SHOWN = 100
@@ -42,7 +43,7 @@ def _shown(member_field, value, full):
     if member_field.choices:
         return str(dict(member_field.flatchoices).get(value, value))
     if member_field.name == "development_number":
-        return f"{int(value):012d}"
+        return format_development_number(int(value))
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10] if member_field.get_internal_type() == "DateField" else value
     return str(value)
@@ -135,6 +136,6 @@ def member_detail(request, pk):
             "moves": moves,
             "status_changes": status_changes,
             "can_edit": access.can(user, access.Capability.ENTER_MEMBERS, member.branch),
-            "breadcrumb": [*access.visible_ancestors(user, member.branch), member.branch],
+            "breadcrumb": access.breadcrumb(user, member.branch),
         },
     )

@@ -23,7 +23,7 @@ from members.choices import DocumentType, Gender
 from members.models import Member
 from members.models.number_rule import check_member_number
 from members.numbers import reservations
-from members.validators import parse_development_number
+from members.validators import format_development_number, parse_development_number
 
 #: the fields whose problems the form shows while it is filled in
 CHECKED_FIELDS = ("id_number", "birth_date", "gender", "join_date", "development_number")
@@ -86,12 +86,12 @@ def entry_problems(user, data):
     try:
         member.clean()
     except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
+        errors.update(exc.message_dict)
     if member.development_number is not None and "development_number" not in errors:
         try:
             check_member_number(member)
         except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+            errors.update(exc.message_dict)
     for field, found in errors.items():
         if field in CHECKED_FIELDS and field not in problems and (field != "id_number" or number):
             problems[field] = found
@@ -122,6 +122,6 @@ def reservation_release(request):
         messages.success(
             request,
             _("Number %(number)s is released and returns to the free pool.")
-            % {"number": f"{number:012d}"},
+            % {"number": format_development_number(number)},
         )
     return redirect("dashboard")

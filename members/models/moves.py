@@ -174,10 +174,7 @@ class MoveQuerySet(models.QuerySet):
         branch the member left."""
         if not access.can(user, access.Capability.FOLLOW_MOVES):
             return self.none()
-        return self.filter(
-            access.in_scope_q(user, "member__developing_organization__")
-            | access.in_scope_q(user, "from_branch__")
-        )
+        return self.filter(access.move_sender_q(user))
 
     def incoming_for(self, user):
         """Moves into an organisation of the user's scope: the receiving side's inbox."""

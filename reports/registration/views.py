@@ -89,7 +89,7 @@ def overview(request):
         names = [f for f in figures_shown(campaign) if f.name.startswith(("registration", "eval"))]
         (deadline,) = deadlines_for(organization, [campaign])
         context.update(
-            breadcrumb=[*access.visible_ancestors(user, organization), organization],
+            breadcrumb=access.breadcrumb(user, organization),
             figures=names,
             children=children,
             total=total,
@@ -236,7 +236,7 @@ def branch_page(request, code):
     rows = [(by_pk.get(_member_id(form)), form) for form in formset.forms]
     (deadline,) = deadlines_for(branch, [campaign])
     context.update(
-        breadcrumb=[*access.visible_ancestors(user, branch), branch],
+        breadcrumb=access.breadcrumb(user, branch),
         rows=rows,
         formset=formset,
         problems=problems,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.models import Member, Move
 from members.moves import services as moves
-from tests.members.test_moves import build_scene
+from tests.members.moves.conftest import build_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from members import services
 from members.models import Member, Move
 from members.moves import services as moves
 from tests.factories import MemberFactory
-from tests.members.test_moves import build_scene
+from tests.members.moves.conftest import build_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from members.moves import transfers
 from reports.metrics import children_and_total, figures_for, figures_for_children
 from reports.metrics.transfers import TransferFigures
 from tests import factories
-from tests.members.test_moves import build_scene
+from tests.members.moves.conftest import build_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from reports.models import SubmissionStatus
 from reports.submissions.services import submission_create
-from tests.reports.test_submissions import setup  # noqa: F401
+from tests.reports.submissions.test_submissions import setup  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from members.models import Member, Move
 from members.moves import services as moves
 from members.moves import transfers
 from tests import factories
-from tests.members.test_moves import build_scene
-from tests.members.test_moves_pages import as_user, record
+from tests.members.moves.conftest import build_scene
+from tests.members.moves.test_pages import as_user, record
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from members.moves import services as moves
 from members.moves import transfers
 from members.moves.transfers import BatchAction
 from tests import factories
-from tests.members.test_moves import build_scene, days_ago, new_move
+from tests.members.moves.conftest import build_scene
+from tests.members.moves.test_services import days_ago, new_move
 
 pytestmark = pytest.mark.django_db
 
