@@ -32,6 +32,7 @@ from branches.models import Organization
 from branches.services import organization_set_graduation
 from members.models import Member
 from members.models.moves import PENDING_STATES, DestinationKind, Move, State
+from members.watch import guard_write, member_places_in, member_record
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 
@@ -291,6 +292,12 @@ def move_confirm_report(*, move, user, branch=None, note=""):
             }
             _stamp_user(member, user)
             member.save(update_fields=["branch"])
+            guard_write(
+                kind="member",
+                action="changed",
+                records=[member_record(member, *member_places_in(previous, member))],
+                user=user,
+            )
             fresh.received_branch = target
         else:
             if user is not None:

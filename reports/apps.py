@@ -8,7 +8,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from branches.services import register_school_code_places
+        from members.watch import register_write_guard
         from reports import admin_schools  # noqa: F401  (registers the school admins)
+        from reports.approval import guard_accepted_records
         from reports.exporting import export_response
         from reports.schools.lines import education_places
         from youthleague.spreadsheets import exporting
@@ -17,3 +19,5 @@ class ReportsConfig(AppConfig):
         exporting.install(export_response)
         # Only provincial staff move an education row out of another city's reconciliation.
         register_school_code_places(education_places)
+        # Writes to records an accepted submission contains are recorded, or refused when locked.
+        register_write_guard(guard_accepted_records)

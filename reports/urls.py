@@ -1,6 +1,13 @@
 from django.urls import path
 
-from reports import views, views_exports, views_schools, views_submissions
+from reports import (
+    views,
+    views_approval,
+    views_exports,
+    views_schools,
+    views_submissions,
+    views_todo,
+)
 
 app_name = "reports"
 
@@ -14,6 +21,11 @@ urlpatterns = [
     path("submissions/<slug:slug>/submit/", views_submissions.submit, name="submit"),
     path("submissions/<int:pk>/accept/", views_submissions.accept, name="accept"),
     path("submissions/<int:pk>/return/", views_submissions.return_submission, name="return"),
+    path("submissions/<int:pk>/reopen/", views_approval.reopen, name="reopen"),
+    path("submissions/<int:pk>/changes/", views_approval.changes, name="submission_changes"),
+    path("todo/", views_todo.todo, name="todo"),
+    path("notifications/", views_todo.notifications, name="notifications"),
+    path("notifications/read/", views_todo.notifications_read, name="notifications_read"),
     path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
     path("schools/", views_schools.reconciliation, name="schools"),
     path("schools/explain/", views_schools.explain, name="school_explain"),

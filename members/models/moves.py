@@ -124,6 +124,14 @@ class MoveQuerySet(models.QuerySet):
             )
         ).order_by("overdue_rank", "moved_on", "pk")
 
+    def refused(self):
+        """Moves the receiving side refused, back with the developing side.
+
+        Moves have no refused state yet: two-sided transfers (issue 17, item 2) add it, and
+        this method then filters on it. Until then nothing is refused.
+        """
+        return self.none()
+
 
 def _user_fk(verbose_name, related_name):
     return models.ForeignKey(

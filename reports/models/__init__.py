@@ -1,5 +1,6 @@
 """Campaigns, snapshots, seals, exports and submissions; one module per topic."""
 
+from reports.models.approval import ChangeAction, ChangeKind, PostAcceptanceChange  # noqa: F401
 from reports.models.campaigns import (  # noqa: F401
     Campaign,
     CampaignForward,
@@ -9,6 +10,11 @@ from reports.models.campaigns import (  # noqa: F401
     SnapshotFigure,
 )
 from reports.models.exports import Channel, ExportJob, ExportLog  # noqa: F401
+from reports.models.notifications import (  # noqa: F401
+    Delivery,
+    Notification,
+    NotificationPreference,
+)
 from reports.models.schools import EducationCount, Explanation  # noqa: F401
 from reports.models.stamps import Issuer  # noqa: F401
 from reports.models.submissions import (  # noqa: F401
