@@ -10,10 +10,10 @@ class ReportsConfig(AppConfig):
         from branches.services import register_school_code_places
         from members.watch import register_write_guard
         from reports import admin_schools  # noqa: F401  (registers the school admins)
-        from reports.approval import guard_accepted_records
-        from reports.exporting import export_response
         from reports.schools.lines import education_places
-        from youthleague.spreadsheets import exporting
+        from reports.submissions.approval import guard_accepted_records
+        from reports.submissions.exporting import export_response
+        from spreadsheets import exporting
 
         # Every file download, in this app and in the apps below it, goes through this one.
         exporting.install(export_response)

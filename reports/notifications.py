@@ -198,7 +198,7 @@ def _submissions_link(submission, organization):
 def notify_submission(submission, event):
     """Tell the level concerned about a submission's step: the parent's committee when a child
     submits, the child's committee when the parent accepts, returns or reopens."""
-    from reports.submissions import parent_of
+    from reports.submissions.services import parent_of
 
     organization = submission.organization
     parent = parent_of(organization)

@@ -1,13 +1,8 @@
 from django.urls import path
 
-from reports import (
-    views,
-    views_approval,
-    views_exports,
-    views_schools,
-    views_submissions,
-    views_todo,
-)
+from reports import views, views_schools, views_todo
+from reports.submissions import views as views_submissions
+from reports.submissions import views_approval, views_exports
 
 app_name = "reports"
 
