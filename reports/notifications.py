@@ -133,7 +133,7 @@ def send_immediate(notification_ids):
             continue
         with override(settings.LANGUAGE_CODE):
             lines = [notification.body, _absolute(notification.link)]
-            subject = f"[{_('Youth League membership')}] {notification.title}"
+            subject = _("[Youth League membership] %(title)s") % {"title": notification.title}
         sent += _send(user, subject, lines, [notification])
     return sent
 
