@@ -64,6 +64,7 @@ class CampaignForm(forms.ModelForm):
             "numbers_from_year",
             "numbers_to_year",
             "submission_tables",
+            "lock_after_acceptance",
             "description",
             "is_active",
         ]
