@@ -154,15 +154,19 @@ def _contains(campaign, kind, year):
 
 
 def accepted_submissions_over(places):
-    """``{(organization_path, year): [submission, ...]}``: the newest, accepted submissions of
-    active campaigns by each organisation at or above each place (two queries)."""
+    """``{(organization_id, year): [submission, ...]}``: the newest, accepted submissions of
+    active campaigns by each organisation at or above each place (one query while nothing is
+    accepted, three otherwise)."""
+    accepted = Submission.objects.filter(status=SubmissionStatus.ACCEPTED, campaign__is_active=True)
+    if not accepted.exists():
+        return {}
     org_ids = {org_id for org_id, _year in places}
     paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
     steplen = Organization.steplen
     ancestor_paths = {
         path[:end] for path in paths.values() for end in range(steplen, len(path) + 1, steplen)
     }
-    accepted = list(
+    newest = list(
         Submission.objects.latest_per_organization()
         .filter(
             status=SubmissionStatus.ACCEPTED,
@@ -173,7 +177,7 @@ def accepted_submissions_over(places):
     )
     return {
         (org_id, year): [
-            s for s in accepted if paths.get(org_id, "\0").startswith(s.organization.path)
+            s for s in newest if paths.get(org_id, "\0").startswith(s.organization.path)
         ]
         for org_id, year in places
     }
