@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_schools, views_todo
+from reports import views, views_schools, views_statistics, views_todo
 from reports.submissions import views as views_submissions
 from reports.submissions import views_approval, views_exports
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
     path("schools/", views_schools.reconciliation, name="schools"),
     path("schools/explain/", views_schools.explain, name="school_explain"),
+    path("breakdown/", views_statistics.breakdown, name="breakdown"),
+    path("statistics/", views_statistics.statistics, name="statistics"),
+    path("statistics/declines/", views_statistics.declines, name="statistics_declines"),
+    path("statistics/explain/", views_statistics.explain, name="statistics_explain"),
 ]

@@ -17,6 +17,7 @@ from reports.models.notifications import (  # noqa: F401
 )
 from reports.models.schools import EducationCount, Explanation  # noqa: F401
 from reports.models.stamps import Issuer  # noqa: F401
+from reports.models.statistics import DeclineExplanation, YearEndFigures  # noqa: F401
 from reports.models.submissions import (  # noqa: F401
     Submission,
     SubmissionFile,

@@ -29,7 +29,7 @@ class PostAcceptanceChange(models.Model):
         verbose_name=_("submission"),
     )
     kind = models.CharField(_("record"), max_length=20, choices=ChangeKind.choices)
-    action = models.CharField(_("change"), max_length=10, choices=ChangeAction.choices)
+    action = models.CharField(_("kind of change"), max_length=10, choices=ChangeAction.choices)
     object_id = models.PositiveBigIntegerField(_("record id"))
     label = models.CharField(_("what"), max_length=200)
     changed_by = models.ForeignKey(

@@ -1,3 +1,10 @@
 """Importing this module registers every official table with :mod:`reports.tables.base`."""
 
-from reports.tables import ranking, roster, school_counts, unused_numbers  # noqa: F401
+from reports.tables import (  # noqa: F401
+    breakdown,
+    ranking,
+    roster,
+    school_counts,
+    statistics,
+    unused_numbers,
+)

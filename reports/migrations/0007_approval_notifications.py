@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0005_figures_campaign_number_years'),
+        ('reports', '0006_statistics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('member', 'member'), ('unused_number', 'unused-number entry'), ('explanation', 'explanation')], max_length=20, verbose_name='record')),
-                ('action', models.CharField(choices=[('created', 'added'), ('changed', 'changed'), ('deleted', 'deleted')], max_length=10, verbose_name='change')),
+                ('action', models.CharField(choices=[('created', 'added'), ('changed', 'changed'), ('deleted', 'deleted')], max_length=10, verbose_name='kind of change')),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
                 ('label', models.CharField(max_length=200, verbose_name='what')),
                 ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
