@@ -7,6 +7,8 @@ services call :func:`guard_write` and know nothing of submissions.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+
 _guards = []
 
 
@@ -21,19 +23,32 @@ class WatchedRecord:
 
 
 def register_write_guard(guard):
-    """Call ``guard(kind=, action=, records=, user=)`` on every watched write, inside the write's
-    transaction; a guard may raise ValidationError to refuse the write."""
+    """Call ``guard(kind=, action=, records=, user=, check_only=)`` on every watched write,
+    inside the write's transaction; a guard may raise ValidationError to refuse the write. With
+    ``check_only`` it only says whether it would refuse, and records nothing."""
     if guard not in _guards:
         _guards.append(guard)
 
 
-def guard_write(*, kind, action, records, user=None):
+def guard_write(*, kind, action, records, user=None, check_only=False):
     """Run every registered guard on ``records`` (a list of :class:`WatchedRecord`)."""
     records = [record for record in records if record.places]
     if not records:
         return
     for guard in _guards:
-        guard(kind=kind, action=action, records=records, user=user)
+        guard(kind=kind, action=action, records=records, user=user, check_only=check_only)
+
+
+def write_refusal(*, kind, records):
+    """The message a guard would refuse a write to ``records`` with, or None; writes nothing.
+
+    Forms and the admin ask before saving, so that a refused write is a form error, not a
+    failure after the form was accepted."""
+    try:
+        guard_write(kind=kind, action="changed", records=records, check_only=True)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
 
 
 def member_record(member, *extra_places):

@@ -180,13 +180,21 @@ def unused_number_register(*, first, last=None, status, explanation, user=None):
         )
         entry.full_clean()
         _save(entry, user)
-        guard_write(kind="unused_number", action="created", records=[_watched(entry)], user=user)
+        guard_write(
+            kind="unused_number",
+            action="created",
+            records=[watched_unused_number(entry)],
+            user=user,
+        )
     return entry
 
 
-def _watched(entry):
+def watched_unused_number(entry):
+    """The :class:`WatchedRecord` of a register entry: its organisation and year."""
     return WatchedRecord(
-        entry.pk, entry.span_text, frozenset({(entry.organization_id, number_year(entry.first))})
+        entry.pk or 0,
+        entry.span_text,
+        frozenset({(entry.organization_id, number_year(entry.first))}),
     )
 
 
@@ -202,7 +210,12 @@ def unused_number_update(*, entry, status, explanation, user=None):
     with transaction.atomic():
         entry.full_clean()
         _save(entry, user)
-        guard_write(kind="unused_number", action="changed", records=[_watched(entry)], user=user)
+        guard_write(
+            kind="unused_number",
+            action="changed",
+            records=[watched_unused_number(entry)],
+            user=user,
+        )
     return entry
 
 
@@ -210,7 +223,12 @@ def unused_number_delete(*, entry, user=None):
     unused_number_check_user(entry=entry, user=user)
     entry._history_user = _actor(user)
     with transaction.atomic():
-        guard_write(kind="unused_number", action="deleted", records=[_watched(entry)], user=user)
+        guard_write(
+            kind="unused_number",
+            action="deleted",
+            records=[watched_unused_number(entry)],
+            user=user,
+        )
         entry.delete()
 
 

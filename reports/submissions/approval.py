@@ -183,7 +183,7 @@ def accepted_submissions_over(places):
     }
 
 
-def guard_accepted_records(*, kind, action, records, user=None):
+def guard_accepted_records(*, kind, action, records, user=None, check_only=False):
     """Record (or, under a lock, refuse) a write to records accepted submissions contain."""
     places = {place for record in records for place in record.places}
     over = accepted_submissions_over(places)
@@ -208,6 +208,8 @@ def guard_accepted_records(*, kind, action, records, user=None):
                         "campaign": submission.campaign.name,
                     }
                 )
+            if check_only:
+                continue
             changes.append(
                 PostAcceptanceChange(
                     submission=submission,

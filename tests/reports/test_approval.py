@@ -345,3 +345,33 @@ def test_approval_tree_is_on_the_page_within_scope(client, world):
     codes = [row.organization.code for row in page.context["tree"]]
     assert codes == ["K1", "S1"]
     assert 'id="approval-tree"' in page.content.decode()
+
+
+def test_the_admin_shows_the_lock_as_a_form_error_and_offers_no_delete(client, world):
+    from tests.members.conftest import entry_data
+
+    campaign, p, users = world
+    campaign.lock_after_acceptance = True
+    campaign.save()
+    accepted_city(campaign, p, users)
+    member = b1_member_of_2019(p)
+    data = entry_data(
+        p.b1,
+        name="改名",
+        gender=member.gender,
+        birth_date=member.birth_date.isoformat(),
+        id_number=member.id_number,
+        join_date=member.join_date.isoformat(),
+        development_number=member.development_number_text,
+        developing_organization=member.developing_organization_id,
+    )
+    client.force_login(users["secretary"])
+    change = reverse("admin:members_member_change", args=[member.pk])
+    response = client.post(change, data)
+    assert response.status_code == HTTPStatus.OK
+    assert "上级撤销接收前不能修改" in response.content.decode()
+    member.refresh_from_db()
+    assert member.name != "改名"
+    delete = reverse("admin:members_member_delete", args=[member.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    assert Member.objects.filter(pk=member.pk).exists()
