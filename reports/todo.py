@@ -125,14 +125,11 @@ def arrivals_to_confirm(user, organization, today):
     "refused_moves",
     _("Moves refused by the receiving side"),
     Capability.FOLLOW_MOVES,
-    lambda org: _url("moves:follow_up", org),
+    lambda org: _url("moves:follow_up", org, show="returned"),
 )
 def refused_moves(user, organization, today):
-    """Moves the user's side developed that the receiving side refused.
-
-    ``Move.objects.refused()`` is the two-sided transfers' queryset; until that work lands it
-    answers nothing, and so does this count.
-    """
+    """Moves the user's side developed that the receiving side refused, waiting to be resent
+    or closed (``Move.objects.refused()``, the two-sided transfers' rule)."""
     return (
         Move.objects.followed_by(user)
         .refused()

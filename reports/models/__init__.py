@@ -4,6 +4,7 @@ from reports.models.approval import ChangeAction, ChangeKind, PostAcceptanceChan
 from reports.models.campaigns import (  # noqa: F401
     Campaign,
     CampaignForward,
+    CampaignKind,
     CampaignQuerySet,
     Direction,
     Snapshot,
@@ -14,6 +15,13 @@ from reports.models.notifications import (  # noqa: F401
     Delivery,
     Notification,
     NotificationPreference,
+)
+from reports.models.registration import (  # noqa: F401
+    BranchRegistration,
+    BranchRegistrationStatus,
+    EvaluationGrade,
+    MemberRegistration,
+    RegistrationResult,
 )
 from reports.models.schools import EducationCount, Explanation  # noqa: F401
 from reports.models.stamps import Issuer  # noqa: F401

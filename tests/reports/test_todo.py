@@ -83,7 +83,7 @@ def test_counts_of_a_city_committee(world):
         "review": 1,  # K1's submission
         "returned": 0,
         "arrivals": 1,
-        "refused_moves": 0,  # moves have no refused state until two-sided transfers land
+        "refused_moves": 0,
         "school_gaps": 0,
         "entry_due": 1,
         "reaching_28": 1,
@@ -170,3 +170,15 @@ def test_a_user_without_access_has_nothing(client, db):
     assert todo_items(user) == []
     client.force_login(user)
     assert client.get(reverse("reports:todo")).status_code == HTTPStatus.OK
+
+
+def test_a_refused_move_waits_for_the_developing_side(world):
+    from members.models.moves import Move
+    from members.moves.transfers import move_refuse
+
+    campaign, p, users = world
+    move = Move.objects.get(destination_organization=p.k1)
+    move_refuse(move=move, user=users["k1"], reason="not_found")
+    assert counts(users["c2"])["refused_moves"] == 1  # C2 developed the member
+    assert counts(users["c1"])["refused_moves"] == 0
+    assert counts(users["c1"])["arrivals"] == 0

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_statistics'),
+        ('reports', '0007_registration_years'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
