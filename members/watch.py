@@ -74,3 +74,18 @@ def member_places_in(branch, member):
     if branch is None or member.join_date is None:
         return ()
     return ((branch.pk, member.join_date.year),)
+
+
+_listeners = []
+
+
+def register_event_listener(listener):
+    """Call ``listener(event, **data)`` after each announced event (a higher app notifies)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def announce(event, **data):
+    """Tell the registered listeners about ``event`` (``"move_sent"``, ``"move_refused"``)."""
+    for listener in _listeners:
+        listener(event, **data)

@@ -272,3 +272,52 @@ def daily_run(today=None):
     """What the daily task and the cron command do: deadline reminders, then the digests."""
     notify_deadlines(today)
     return send_digests()
+
+
+def notify_move(event, *, move):
+    """Tell the receiving committee of a move into its organisation, and the developing
+    committee of a refusal (registered on ``members.watch`` at start-up)."""
+    if event == "move_sent" and move.destination_organization_id:
+        about = move.destination_organization
+        key = f"move:{move.pk}:sent:{move.sent_on.isoformat() if move.sent_on else ''}"
+        with override(settings.LANGUAGE_CODE):
+            title = _("%(name)s is moving to %(org)s; confirm when the member reports") % {
+                "name": move.member.name,
+                "org": about.name,
+            }
+        link = f"{reverse('moves:inbox')}?{urlencode({'org': about.code})}"
+    elif event == "move_refused":
+        about = move.member.developing_organization
+        key = f"move:{move.pk}:refused:{move.refused_at.isoformat()}"
+        with override(settings.LANGUAGE_CODE):
+            title = _("The move of %(name)s was refused: %(reason)s") % {
+                "name": move.member.name,
+                "reason": move.get_refusal_reason_display(),
+            }
+        link = f"{reverse('moves:follow_up')}?{urlencode({'org': about.code, 'show': 'returned'})}"
+    else:
+        return []
+    return notify(
+        users=nearest_committee_users(about),
+        key=key,
+        subject_organization=about,
+        title=title,
+        body=move.refusal_note if event == "move_refused" else "",
+        link=link,
+    )
+
+
+def nearest_committee_users(organization):
+    """The committee users of ``organization``, or of its nearest ancestor that has some (a
+    branch's moves are followed by the committee above it)."""
+    grants = list(
+        OrganizationAccess.objects.filter(
+            organization__path__in=[*organization.ancestor_paths(), organization.path],
+            role=Role.COMMITTEE,
+            user__is_active=True,
+        ).select_related("user", "organization")
+    )
+    if not grants:
+        return []
+    deepest = max(grant.organization.depth for grant in grants)
+    return [grant.user for grant in grants if grant.organization.depth == deepest]

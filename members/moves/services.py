@@ -40,7 +40,7 @@ from members.models.moves import (
     State,
     Step,
 )
-from members.watch import guard_write, member_places_in, member_record
+from members.watch import announce, guard_write, member_places_in, member_record
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 
@@ -191,6 +191,7 @@ def move_save_new(*, move, user=None):
         move.sent_on = timezone.localdate()
         move._change_reason = Step.SENT
         move.save()
+        announce("move_sent", move=move)
     return move
 
 

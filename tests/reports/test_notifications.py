@@ -234,3 +234,26 @@ def test_notifications_page_and_mark_read(client, world, django_capture_on_commi
     assert response.status_code == HTTPStatus.FOUND
     assert users["c1"].notification_preference.delivery == Delivery.IMMEDIATE
     assert client.post(reverse("reports:notifications"), {"delivery": "x"}).status_code == 200
+
+
+def test_a_move_tells_the_receiving_committee_and_a_refusal_the_developing_one(world):
+    from members.models import Member
+    from members.moves.services import move_create
+    from members.moves.transfers import move_refuse
+
+    campaign, p, users = world
+    member = Member.objects.get(branch=p.b3)  # developed by C2's branch
+    move = move_create(
+        member=member,
+        reason="employment",
+        moved_on=timezone.localdate(),
+        destination_organization=p.k1,
+    )
+    (arrival,) = Notification.objects.filter(key__startswith=f"move:{move.pk}:sent")
+    assert arrival.user == users["k1"]
+    assert arrival.title == f"{member.name}将转入甲县团委，报到后请确认"
+    move_refuse(move=move, user=users["k1"], reason="not_found")
+    (refusal,) = Notification.objects.filter(key__startswith=f"move:{move.pk}:refused")
+    assert refusal.user == users["c2"]
+    assert refusal.title == f"{member.name}的转接被拒绝：查无此人"
+    assert not Notification.objects.filter(user__in=[users["c1"], users["province"]]).exists()
