@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('member', 'member'), ('unused_number', 'unused-number entry'), ('explanation', 'explanation')], max_length=20, verbose_name='record')),
                 ('action', models.CharField(choices=[('created', 'added'), ('changed', 'changed'), ('deleted', 'deleted')], max_length=10, verbose_name='kind of change')),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('label', models.CharField(max_length=200, verbose_name='what')),
+                ('label', models.CharField(max_length=200, verbose_name='changed record')),
                 ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
                 ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
                 ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes_after_acceptance', to='reports.submission', verbose_name='submission')),

@@ -31,7 +31,7 @@ class PostAcceptanceChange(models.Model):
     kind = models.CharField(_("record"), max_length=20, choices=ChangeKind.choices)
     action = models.CharField(_("kind of change"), max_length=10, choices=ChangeAction.choices)
     object_id = models.PositiveBigIntegerField(_("record id"))
-    label = models.CharField(_("what"), max_length=200)
+    label = models.CharField(_("changed record"), max_length=200)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
