@@ -41,6 +41,7 @@ from members.moves.classes import (  # noqa: F401  (graduating classes, named he
     graduating_classes,
     graduation_dates_set,
 )
+from members.watch import announce, guard_write, member_places_in, member_record
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 
@@ -191,6 +192,7 @@ def move_save_new(*, move, user=None):
         move.sent_on = timezone.localdate()
         move._change_reason = Step.SENT
         move.save()
+        announce("move_sent", move=move)
     return move
 
 
@@ -324,6 +326,12 @@ def move_confirm_report(*, move, user, branch=None, note=""):
             }
             _stamp_user(member, user)
             member.save(update_fields=["branch"])
+            guard_write(
+                kind="member",
+                action="changed",
+                records=[member_record(member, *member_places_in(previous, member))],
+                user=user,
+            )
             fresh.received_branch = target
         else:
             if user is not None:
