@@ -25,6 +25,7 @@ from django_tasks import default_task_backend, task
 from branches import access
 from branches.models import OrganizationAccess, Role
 from reports.models import Delivery, Notification, NotificationPreference
+from reports.submissions.states import parent_of
 
 logger = logging.getLogger(__name__)
 
@@ -199,8 +200,6 @@ def _submissions_link(submission, organization):
 def notify_submission(submission, event):
     """Tell the level concerned about a submission's step: the parent's committee when a child
     submits, the child's committee when the parent accepts, returns or reopens."""
-    from reports.submissions.services import parent_of
-
     organization = submission.organization
     parent = parent_of(organization)
     names = {

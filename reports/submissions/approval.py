@@ -28,6 +28,7 @@ from reports.models import (
     Submission,
     SubmissionStatus,
 )
+from reports.submissions.states import State, can_review, latest_submission, state_of
 
 #: Kinds of organisation that submit tables of their own; branches are counted by the committees.
 SUBMITTING_KINDS = (
@@ -60,8 +61,6 @@ def owing_children(parent):
 def unaccepted_children(campaign, organization):
     """The children owing ``organization`` a submission for ``campaign`` whose newest version is
     not accepted, each with its state (two queries)."""
-    from reports.submissions.services import state_of
-
     children = list(owing_children(organization).order_by("path"))
     latest = {
         s.organization_id: s
@@ -80,8 +79,6 @@ def check_children(campaign, organization, override_reason=""):
     """The override to store with a new submission: ``[{code, name, state}, ...]`` of the
     children not yet accepted. Raises ValidationError naming them when there are some and no
     reason to submit anyway is given."""
-    from reports.submissions.services import State
-
     missing = unaccepted_children(campaign, organization)
     if not missing:
         return []
@@ -101,8 +98,6 @@ def check_children(campaign, organization, override_reason=""):
 
 
 def can_reopen(user, submission):
-    from reports.submissions.services import can_review
-
     return can_review(user, submission)
 
 
@@ -112,8 +107,6 @@ def submission_reopen(*, submission, user, reason):
     The version reads as returned with that reason; the child submits a new version, and every
     older one stays as it was.
     """
-    from reports.submissions.services import latest_submission
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the acceptance is taken back."))
@@ -245,14 +238,10 @@ class TreeRow:
 
     @property
     def state(self):
-        from reports.submissions.services import state_of
-
         return state_of(self.submission)
 
     @property
     def label(self):
-        from reports.submissions.services import State
-
         return State.LABELS[self.state]
 
 
