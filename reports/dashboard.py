@@ -10,7 +10,7 @@ from django.db.models import F
 from branches import access
 from branches.models import Organization
 from members.models import OrganizationTally
-from reports import schools
+from reports import columns, schools
 from reports.campaigns import deadlines_for, default_campaign, light
 from reports.charts import bar_chart
 from reports.metrics import all_figures, children_and_total
@@ -61,6 +61,21 @@ class Dashboard:
     descending: bool
     #: the year of education figures the school columns read (None without figures)
     education_year: int | None = None
+    #: every figure group, each marked shown or not (the column chooser)
+    column_groups: list = field(default_factory=list)
+
+    @property
+    def groups_param(self):
+        return columns.groups_param(self.column_groups)
+
+    @property
+    def upcoming_deadlines(self):
+        return [d for d in self.deadlines if not d.is_past]
+
+    @property
+    def past_deadlines(self):
+        """Deadlines already passed, collapsed into one line on the page."""
+        return [d for d in self.deadlines if d.is_past]
 
 
 def breadcrumb(user, organization):
@@ -106,9 +121,20 @@ def who_has_not(organization, rows):
 
 
 def build_dashboard(
-    organization, *, user=None, campaign_slug=None, sort="", descending=False, today=None
+    organization,
+    *,
+    user=None,
+    campaign_slug=None,
+    sort="",
+    descending=False,
+    today=None,
+    groups=None,
 ):
-    """The dashboard of ``organization`` as ``user`` sees it (the breadcrumb depends on who)."""
+    """The dashboard of ``organization`` as ``user`` sees it (the breadcrumb depends on who).
+
+    ``groups`` is the ``?groups=`` choice of figure groups to show; without one the table shows
+    the campaign's own group.
+    """
     campaigns = list(Campaign.objects.active())
     campaign = next((c for c in campaigns if c.slug == campaign_slug), None)
     if campaign is None:
@@ -131,13 +157,14 @@ def build_dashboard(
             [(row.organization.short_name, row.value, row.light) for row in ranked],
             threshold=float(campaign.threshold),
         )
+    column_groups = columns.chosen_groups(campaign, groups)
     return Dashboard(
         organization=organization,
         breadcrumb=breadcrumb(user, organization),
         campaigns=campaigns,
         campaign=campaign,
         deadlines=deadlines_for(organization, campaigns, today=today),
-        figures=all_figures(),
+        figures=columns.shown_figures(column_groups),
         rows=rows,
         total=total,
         chart=chart,
@@ -146,4 +173,5 @@ def build_dashboard(
         sort=sort,
         descending=descending,
         education_year=schools.year_for(campaign),
+        column_groups=column_groups,
     )
