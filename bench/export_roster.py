@@ -40,7 +40,7 @@ def _raw_rows(rows):
     from django.db import connection, transaction
 
     from members.choices import Education, Ethnicity, Gender, Identity
-    from youthleague.spreadsheets.widgets import chinese_label
+    from spreadsheets.widgets import chinese_label
 
     labels = [
         {v: chinese_label(c, v) for v in c.values} for c in (Gender, Ethnicity, Education, Identity)
@@ -73,9 +73,9 @@ def _raw_rows(rows):
 
 def run_ours(rows, path):
     from branches.models import Organization
-    from members import roster
-    from reports.exporting import export_write
-    from reports.spreadsheets.base import get_table
+    from members.tables import roster
+    from reports.submissions.exporting import export_write
+    from reports.tables.base import get_table
 
     table = get_table("roster")
     limited = type(table)(
@@ -96,8 +96,8 @@ def run_stock(rows, path):
     from import_export.widgets import ForeignKeyWidget
 
     from branches.models import Organization
-    from members import roster
     from members.models import Member
+    from members.tables import roster
 
     class StockRosterResource(resources.ModelResource):
         branch_code = fields.Field(
@@ -142,7 +142,7 @@ def run_stock(rows, path):
 def run_xlsxwriter(rows, path):
     import xlsxwriter
 
-    from members import roster
+    from members.tables import roster
 
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet()
@@ -169,7 +169,7 @@ def run_xlsxwriter(rows, path):
 def run_openpyxl(rows, path):
     import openpyxl
 
-    from members import roster
+    from members.tables import roster
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()

@@ -48,7 +48,7 @@ def write_file(path, rows):
     import xlsxwriter
     from stdnum.cn import ric
 
-    from members import roster
+    from members.tables import roster
 
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet()
@@ -80,9 +80,9 @@ def write_file(path, rows):
 
 
 def run_read(path):
-    from members import roster
     from members.importing import ROSTER_IMPORT
-    from youthleague.spreadsheets.reader import iter_table
+    from members.tables import roster
+    from spreadsheets.reader import iter_table
 
     count = 0
     for _row in iter_table(path, roster.HEADER, ROSTER_IMPORT.required):

@@ -27,8 +27,8 @@ FIRST_NUMBER = 202599000001  # above every range handed down: only the province'
 def write_file(path, rows):
     """A roster of ``rows`` valid new members of one branch, in table 1-1's columns."""
     from branches.models import Organization
-    from members import roster
     from members.id_numbers import check_character
+    from members.tables import roster
     from tests.xlsx import write_xls, write_xlsx
 
     branch = Organization.objects.filter(kind="branch").order_by("path").first()
@@ -68,10 +68,10 @@ def stock_resource():
     from import_export.widgets import CharWidget, DateWidget, ForeignKeyWidget
 
     from branches.models import Organization
-    from members import roster
     from members.choices import Education, Ethnicity, Gender, Identity
     from members.models import Member
-    from youthleague.spreadsheets.widgets import ChoiceLabelWidget
+    from members.tables import roster
+    from spreadsheets.widgets import ChoiceLabelWidget
 
     def field(attribute, header, widget=None):
         return fields.Field(attribute=attribute, column_name=header, widget=widget or CharWidget())

@@ -22,8 +22,8 @@ SIZES = (10_000, 100_000)
 
 def write_file(path, rows):
     """A roster of ``rows`` made-up members, in .xlsx (xlsxwriter) or .xls (xlwt, ≤ 65,535)."""
-    from members import roster
     from members.id_numbers import check_character
+    from members.tables import roster
 
     header = list(roster.HEADER)
     lines = []
@@ -92,8 +92,8 @@ def read_calamine(path):
 
 
 def read_ours(path):
-    from members import roster
-    from youthleague.spreadsheets.reader import read_table
+    from members.tables import roster
+    from spreadsheets.reader import read_table
 
     table = read_table(path, roster.HEADER, roster.REQUIRED_ON_IMPORT, roster.ALIASES)
     return len(table.rows) * len(table.columns)

@@ -11,11 +11,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access, services
 from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter, autocomplete_choices
-from branches.cadre_table import CADRE_IMPORT
 from branches.forms import OrganizationForm
 from branches.importing import ORGANIZATION_IMPORT
 from branches.models import Cadre, Organization, OrganizationAccess
-from youthleague.spreadsheets.admin import TableImportAdminMixin
+from branches.tables.cadres import CADRE_IMPORT
+from spreadsheets.admin import TableImportAdminMixin
 
 admin.site.site_header = _("Youth League membership records")
 admin.site.site_title = _("Youth League membership records")

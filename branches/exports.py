@@ -4,8 +4,8 @@ worker when large."""
 
 from django.utils.translation import gettext_lazy as _
 
-from branches import cadre_table
-from youthleague.spreadsheets.tables import OfficialTable, register
+from branches.tables import cadres as cadre_table
+from spreadsheets.tables import OfficialTable, register
 
 
 def _rows(organization, user=None):

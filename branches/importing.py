@@ -12,9 +12,9 @@ from import_export import fields, resources
 
 from branches import access, services
 from branches.models import Organization, normalize_school_code
-from youthleague.spreadsheets.importing import TableImport, TableResourceMixin
-from youthleague.spreadsheets.reader import ROW_NUMBER, as_text
-from youthleague.spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
+from spreadsheets.importing import TableImport, TableResourceMixin
+from spreadsheets.reader import ROW_NUMBER, as_text
+from spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
 
 CODE = "组织代码"
 NAME = "组织名称"

@@ -13,15 +13,16 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from branches import access
 from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter
-from members import id_numbers, privacy, roster, services
+from members import id_numbers, privacy, services
 from members.forms import MEMBER_FORM_FIELDS, MemberForm
 from members.importing import ROSTER_IMPORT
 from members.models import BRANCH_KINDS, Member
+from members.tables import roster
 from members.validators import normalize_id_number
 from members.widgets import DevelopmentNumberWidget
+from spreadsheets.admin import TableImportAdminMixin
+from spreadsheets.exporting import export_response
 from youthleague.pagination import EstimatedCountPaginator
-from youthleague.spreadsheets.admin import TableImportAdminMixin
-from youthleague.spreadsheets.exporting import export_response
 
 #: beyond this many branches the branch filter offers only the one chosen (by URL)
 BRANCH_FILTER_LIMIT = 50

@@ -35,9 +35,7 @@ class MembersConfig(AppConfig):
         # An organisation closes once its members and ranges are gone; a merge moves them.
         register_closing_check(closing.closing_problems)
         register_merge_step(closing.merge_step)
-        # The number admins live in their own module beside the member admin.
-        from members import (
-            admin_lookups,  # noqa: F401
-            admin_moves,  # noqa: F401  (registers the moves admin)
-            admin_numbers,  # noqa: F401
-        )
+        # The moves and number admins live in their topic packages, beside the member admin.
+        from members.moves import admin as moves_admin  # noqa: F401  (registers the moves admin)
+        from members.numbers import admin as numbers_admin  # noqa: F401
+        from members.numbers import admin_lookups  # noqa: F401

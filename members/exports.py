@@ -1,15 +1,17 @@
 """The files the members app hands out besides the official tables: a look-up's answer and a
 graduating class's template. Registered with the shared table registry, so that they leave
-through the one export path (:mod:`youthleague.spreadsheets.exporting`) like every table:
+through the one export path (:mod:`spreadsheets.exporting`) like every table:
 logged, and prepared by the task worker when large.
 """
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members import lookup, moves, privacy
-from members.importing_moves import TEMPLATE_COLUMNS
-from youthleague.spreadsheets.tables import OfficialTable, register
+from members import privacy
+from members.moves import services as moves
+from members.moves.importing import TEMPLATE_COLUMNS
+from members.numbers import lookup
+from spreadsheets.tables import OfficialTable, register
 
 
 def _lookup_rows(organization, user=None, lines=()):

@@ -21,13 +21,14 @@ from import_export import fields, resources, widgets
 
 from branches import access
 from branches.models import Organization
-from members import roster, services, validators, vocabularies
+from members import services, validators, vocabularies
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
 from members.models.number_rule import NumberBook
-from youthleague.spreadsheets.importing import TableImport, TableResourceMixin
-from youthleague.spreadsheets.reader import ROW_NUMBER, as_text
-from youthleague.spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
+from members.tables import roster
+from spreadsheets.importing import TableImport, TableResourceMixin
+from spreadsheets.reader import ROW_NUMBER, as_text
+from spreadsheets.widgets import ChoiceLabelWidget, DateWidget, TextWidget
 
 # Excel's display of a long number it has rounded: 1.10105E+17
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")

@@ -71,7 +71,7 @@ def _save_tallies(rows):
 
 
 def _range_counts():
-    from members.ledger import CountAll, SumOf
+    from members.numbers.ledger import CountAll, SumOf
 
     used = (
         Member.objects.filter(

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from members import views, views_status
+from members.numbers import views
+from members.status import views as views_status
 
 app_name = "members"
 

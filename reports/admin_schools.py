@@ -12,8 +12,8 @@ from branches import access
 from reports import schools
 from reports.models import EducationCount, Explanation
 from reports.models.schools import FIRST_YEAR, LAST_YEAR
-from reports.spreadsheets.school_counts import current_year, education_import
-from youthleague.spreadsheets.admin import TableImportAdminMixin
+from reports.tables.school_counts import current_year, education_import
+from spreadsheets.admin import TableImportAdminMixin
 
 
 class MatchedFilter(admin.SimpleListFilter):

@@ -9,9 +9,9 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from branches.services import register_school_code_places
         from reports import admin_schools  # noqa: F401  (registers the school admins)
-        from reports.exporting import export_response
         from reports.schools.lines import education_places
-        from youthleague.spreadsheets import exporting
+        from reports.submissions.exporting import export_response
+        from spreadsheets import exporting
 
         # Every file download, in this app and in the apps below it, goes through this one.
         exporting.install(export_response)

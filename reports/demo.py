@@ -56,7 +56,7 @@ NOTICE_CAMPAIGNS = [
 def build_campaigns(year=2019):
     """Create the notice's campaigns whose figures exist, and the university's forward."""
     from reports.metrics import rankable_choices
-    from reports.spreadsheets.base import table_kinds
+    from reports.tables.base import table_kinds
 
     known = {name for name, _label in rankable_choices()}
     tables = set(table_kinds())
@@ -88,7 +88,7 @@ def build_issuers():
     from django.core.files.base import ContentFile
 
     from reports.models import Issuer
-    from reports.seals import draw_seal
+    from reports.submissions.seals import draw_seal
 
     organizations = Organization.objects.filter(
         kind__in=[Organization.Kind.PROVINCE, Organization.Kind.CITY]

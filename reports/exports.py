@@ -1,3 +1,3 @@
 """Registers the reports app's official tables (found by the shared registry's discovery)."""
 
-from reports.spreadsheets import tables  # noqa: F401
+from reports.tables import tables  # noqa: F401

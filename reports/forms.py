@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Campaign
-from reports.spreadsheets.base import TABLES, table_kinds
-from youthleague.spreadsheets.reader import SpreadsheetError, check_upload
+from reports.tables.base import TABLES, table_kinds
+from spreadsheets.reader import SpreadsheetError, check_upload
 
 
 def table_choices():

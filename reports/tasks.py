@@ -25,7 +25,7 @@ def schedule_deadline_snapshot(campaign):
 @task()
 def run_export_job(job_id):
     """Write a large export to a file, reporting progress on the job as it goes."""
-    from reports.background import export_job_run
+    from reports.submissions.background import export_job_run
 
     return export_job_run(job_id)
 
@@ -33,6 +33,6 @@ def run_export_job(job_id):
 @task()
 def prepare_submission(submission_id):
     """Write and freeze the stamped tables of a large submission."""
-    from reports.submissions import submission_prepare
+    from reports.submissions.services import submission_prepare
 
     return submission_prepare(submission_id)

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from reports import views, views_exports, views_schools, views_submissions
+from reports import views, views_schools
+from reports.submissions import views as views_submissions
+from reports.submissions import views_exports
 
 app_name = "reports"
 

@@ -163,7 +163,7 @@ def scripted_province(db):
 @pytest.fixture
 def people_table():
     """Registers the test table ``test_people`` (members of a subtree) for the test."""
-    from reports.spreadsheets.base import TABLES, table_kinds
+    from reports.tables.base import TABLES, table_kinds
     from tests.tables import PEOPLE, register_test_table
 
     table_kinds()  # load the real tables first

@@ -25,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from branches.models import Organization, Role
 from members.models import LookupLog
 from members.models.moves import Reason
-from members.moves import move_create
+from members.moves.services import move_create
 from reports.models import (
     Campaign,
     CampaignForward,
@@ -37,9 +37,9 @@ from reports.models import (
     Snapshot,
 )
 from reports.models.exports import Channel
-from reports.submissions import submission_create
+from reports.submissions.services import submission_create
+from spreadsheets.models import ImportJob
 from tests import factories
-from youthleague.spreadsheets.models import ImportJob
 
 ROLES = ["anonymous", "secretary", "county", "city", "school", "province"]
 

@@ -1,8 +1,8 @@
 """A small official table for tests of stamping, exports and submissions."""
 
 from members.models import Member
-from reports.spreadsheets.base import TABLES, OfficialTable
-from youthleague.spreadsheets.writer import Column, Kind
+from reports.tables.base import TABLES, OfficialTable
+from spreadsheets.writer import Column, Kind
 
 COLUMNS = (
     Column("序号", Kind.INTEGER),

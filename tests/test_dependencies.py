@@ -1,6 +1,6 @@
 """Dependencies point one way: branches < members < reports; the shared spreadsheets package
 imports none of them. The export path relies on it (members reach the export log only through
-``youthleague.spreadsheets.exporting``)."""
+``spreadsheets.exporting``)."""
 
 import ast
 from pathlib import Path
@@ -12,7 +12,7 @@ ROOT = Path(settings.BASE_DIR)
 FORBIDDEN = {
     "branches": {"members", "reports"},
     "members": {"reports"},
-    "youthleague/spreadsheets": {"branches", "members", "reports"},
+    "spreadsheets": {"branches", "members", "reports"},
 }
 
 

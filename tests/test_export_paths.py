@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from branches.models import Role
 from reports.models import Campaign, ExportJob, ExportLog, Submission
-from reports.submissions import submission_create
+from reports.submissions.services import submission_create
+from spreadsheets.tables import table_kinds
 from tests import factories
-from youthleague.spreadsheets.tables import table_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,10 @@ FILE_MARKERS = ("FileResponse", "StreamingHttpResponse", "Content-Disposition", 
 EXPORT_CALL = "export_response("
 ROOT = Path(django_settings.BASE_DIR)
 EXPORT_MODULES = {
-    ROOT / "reports" / "exporting.py",
-    ROOT / "youthleague" / "spreadsheets" / "exporting.py",
+    ROOT / "reports" / "submissions" / "exporting.py",
+    ROOT / "spreadsheets" / "exporting.py",
 }
-PROJECT_PACKAGES = ("branches", "members", "reports", "youthleague")
+PROJECT_PACKAGES = ("branches", "members", "reports", "spreadsheets", "youthleague")
 
 
 def url_views(resolver=None, namespace=""):

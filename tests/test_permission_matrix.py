@@ -36,9 +36,9 @@ from django.urls.resolvers import RoutePattern
 from branches.models import Organization
 from members.models import Member, Move
 from reports.models import Campaign, ExportJob, Submission, SubmissionFile
-from reports.spreadsheets.base import table_kinds
+from reports.tables.base import table_kinds
+from spreadsheets.models import ImportJob
 from tests.matrix_world import ROLES, Placed, build_world
-from youthleague.spreadsheets.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 

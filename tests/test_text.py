@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from branches.importing import COLUMNS
 from branches.models import Organization
-from members import roster
 from members.models import Member
+from members.tables import roster
 from tests.commands import rejected_lines, run_import
 from tests.factories import MemberFactory, branch, province
 from tests.members.conftest import roster_row

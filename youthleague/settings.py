@@ -90,7 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "youthleague.spreadsheets",
+    "spreadsheets",
     "branches",
     "members",
     "reports",
@@ -248,7 +248,7 @@ LOGGING = {
 }
 
 # Uploaded spreadsheets (every import and /reports/verify/): each limit is checked before a row is
-# read; see youthleague/spreadsheets/reader.py for what each one bounds.
+# read; see spreadsheets/reader.py for what each one bounds.
 UPLOAD_LIMITS = {
     "MAX_FILE_BYTES": env_int("YOUTHLEAGUE_UPLOAD_MAX_MB", 50) * 2**20,
     "MAX_PARTS": env_int("YOUTHLEAGUE_UPLOAD_MAX_PARTS", 500),
@@ -258,7 +258,7 @@ UPLOAD_LIMITS = {
     "MAX_ROWS": env_int("YOUTHLEAGUE_UPLOAD_MAX_ROWS", 200_000),
 }
 # Uploaded files go to a temporary file as they arrive, and stop being stored past the size limit.
-FILE_UPLOAD_HANDLERS = ["youthleague.spreadsheets.uploads.BoundedUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["spreadsheets.uploads.BoundedUploadHandler"]
 # Uploads larger than this run their dry run and their import in the task worker.
 BACKGROUND_IMPORT_BYTES = env_int("YOUTHLEAGUE_BACKGROUND_IMPORT_KB", 1024) * 1024
 # A background import still running after this long is reported as stopped (the worker died).

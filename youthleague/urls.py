@@ -13,10 +13,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("dashboard/", report_views.dashboard, name="dashboard"),
     path("reports/", include("reports.urls")),
-    path("moves/", include("members.urls_moves")),
+    path("moves/", include("members.moves.urls")),
     path("cadres/", include("branches.urls")),
     path("tree/", include("branches.urls_tree")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
-    path("imports/", include("youthleague.spreadsheets.urls")),
+    path("imports/", include("spreadsheets.urls")),
 ]

@@ -176,7 +176,7 @@ class Member(models.Model):
     entry_deadline = models.DateField(_("entry deadline"), null=True, editable=False)
     entered_late = models.BooleanField(_("entered late"), default=False, editable=False)
     name_initials = models.CharField(max_length=20, blank=True, editable=False)
-    # Changed only through members.exits, which keeps the history of every change.
+    # Changed only through members.status.services, which keeps the history of every change.
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -3,7 +3,7 @@
 The developing organisation (发展团组织) stays responsible for a moved member until they report to
 a branch where they now are. A destination is an organisation in this system, a township or street
 outside it (named by its GB/T 2260 county division code and its own name), or another province's
-system. Writes go through :mod:`members.moves`.
+system. Writes go through :mod:`members.moves.services`.
 """
 
 from datetime import timedelta

@@ -2,7 +2,7 @@
 
 Every number of a range has one whereabouts: a member holds it (used), it was issued by the
 next-free-number service and the member is not entered yet, or it is registered as unused,
-voided or lost with an explanation. The ledger (:mod:`members.ledger`) counts them.
+voided or lost with an explanation. The ledger (:mod:`members.numbers.ledger`) counts them.
 
 Ranges form a laminar family: a child's range lies inside one of its parent's ranges and ranges
 of siblings (and of one holder) never overlap, so two ranges at the same tree level never

@@ -2,7 +2,7 @@
 
 ``Member.status`` holds the status now; every change, proposed, approved, refused or reversed,
 is a :class:`StatusChange` row with its date, its reason, who proposed it and who decided.
-Writes go through :mod:`members.exits`.
+Writes go through :mod:`members.status.services`.
 """
 
 from django.conf import settings

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from members import ledger
+from members.numbers import ledger
 from reports.metrics.base import Figure, FigureGroup, Kind, register
 
 
@@ -12,7 +12,7 @@ class LedgerFigures(FigureGroup):
     """Not summed over the subtree: an organisation's ranges already contain those it handed on.
 
     Only accountable numbers count: for a campaign the ranges of the years it covers, otherwise
-    the ranges of the years that are over (:mod:`members.ledger`). Numbers of open ranges that
+    the ranges of the years that are over (:mod:`members.numbers.ledger`). Numbers of open ranges that
     are not counted show as available.
     """
 

@@ -169,14 +169,14 @@ class Campaign(models.Model):
     def table_kinds(self):
         """The registered tables to submit; a name no table is registered under is left out
         (saving one is refused, but a row written before that rule or by hand may hold one)."""
-        from reports.spreadsheets.base import table_kinds
+        from reports.tables.base import table_kinds
 
         known = set(table_kinds())
         return [kind for kind in self.named_table_kinds if kind in known]
 
     @property
     def unknown_table_kinds(self):
-        from reports.spreadsheets.base import table_kinds
+        from reports.tables.base import table_kinds
 
         known = set(table_kinds())
         return [kind for kind in self.named_table_kinds if kind not in known]

@@ -55,7 +55,7 @@ def download_buttons(context, kind, organization, **options):
     from django.urls import reverse
 
     from branches import access
-    from youthleague.spreadsheets.tables import get_table
+    from spreadsheets.tables import get_table
 
     request = context["request"]
     table = get_table(kind)

@@ -14,14 +14,15 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from branches import access, cadre_table
+from branches import access
 from branches.models import Cadre
+from branches.tables import cadres as cadre_table
 from members.demo import fake_id_number
 from reports.models import ExportLog
+from spreadsheets.tables import get_table
 from tests.commands import rejected_lines, run_import
 from tests.factories import CadreFactory
 from tests.xlsx import read_xlsx, write_xlsx
-from youthleague.spreadsheets.tables import get_table
 
 pytestmark = pytest.mark.django_db
 

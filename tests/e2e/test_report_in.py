@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from members import moves
 from members.models import Member, Move
+from members.moves import services as moves
 from tests import factories
 from tests.e2e.conftest import log_in
 

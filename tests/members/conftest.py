@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from members import roster
 from members.choices import Gender
 from members.demo import fake_id_number
+from members.tables import roster
 
 BIRTH = date(2001, 3, 15)
 

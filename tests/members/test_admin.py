@@ -10,10 +10,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 from django.utils import timezone
 
-from members import roster
 from members.choices import Gender
 from members.demo import fake_id_number
 from members.models import Member
+from members.tables import roster
 from tests.factories import MemberFactory
 from tests.members.conftest import entry_data, roster_row
 from tests.xlsx import write_xlsx

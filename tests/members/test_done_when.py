@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from branches.importing import COLUMNS as ORG_COLUMNS
-from members import roster
+from members.tables import roster
 from tests.members.conftest import roster_row
 from tests.xlsx import read_xlsx, write_xlsx
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Cadre
-from members import exits, moves
 from members.models import Member, MemberStatus, Move, StatusChange
 from members.models.moves import State
+from members.moves import services as moves
+from members.status import services as exits
 from reports.metrics import figures_for, figures_for_children
 from tests import factories
 from tests.conftest import at
@@ -339,7 +340,7 @@ def test_a_member_who_left_cannot_be_recorded_as_moved(small_province):
 
 
 def test_table_1_1_keeps_a_member_who_left_with_its_columns_unchanged(small_province):
-    from members import roster
+    from members.tables import roster
 
     p = small_province
     member = factories.MemberFactory(

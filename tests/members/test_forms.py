@@ -4,8 +4,8 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from members import roster
 from members.forms import MEMBER_FORM_FIELDS, DevelopmentNumberField, MemberForm
+from members.tables import roster
 from tests.factories import branch, province
 from tests.members.conftest import entry_data
 

@@ -6,9 +6,9 @@ from datetime import date
 import openpyxl
 import pytest
 
-from members import roster
 from members.importing import ROSTER_IMPORT
 from members.models import Member
+from members.tables import roster
 from tests.commands import rejected_lines, rejected_people, run_import
 from tests.members.conftest import BIRTH, roster_row, valid_id
 from tests.xlsx import write_csv, write_ods, write_xls, write_xlsx

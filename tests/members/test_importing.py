@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from members import roster
 from members.importing import ROSTER_IMPORT
 from members.models import Member
+from members.tables import roster
 from tests.commands import rejected_lines, run_import
 from tests.factories import MemberFactory
 from tests.members.conftest import roster_row, valid_id

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from branches.models import Organization, Role
-from members import moves
 from members.divisions import validate_county_code
 from members.models import Member, Move, county_division_name
+from members.moves import services as moves
 from tests import factories
 
 pytestmark = pytest.mark.django_db

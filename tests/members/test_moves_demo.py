@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from branches import demo as tree_demo
 from branches.models import Organization
-from members.demo_moves import build_moves
 from members.models import Member, Move
+from members.moves.demo import build_moves
 from tests import factories
 
 pytestmark = pytest.mark.django_db

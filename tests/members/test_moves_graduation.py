@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization, Role
-from members import moves
-from members.importing_moves import COLUMNS, MOVE_IMPORT, class_import
 from members.models import Member, Move
+from members.moves import services as moves
+from members.moves.importing import COLUMNS, MOVE_IMPORT, class_import
 from tests import factories
 from tests.xlsx import read_xlsx, write_xlsx
 

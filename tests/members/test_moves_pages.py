@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization, Role
-from members import moves
 from members.models import Member, Move
+from members.moves import services as moves
 from tests import factories
 from tests.members.test_moves import build_scene
 

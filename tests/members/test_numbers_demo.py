@@ -8,9 +8,10 @@ from django.test import override_settings
 
 from branches import demo as tree_demo
 from branches.models import Organization
-from members import demo_numbers, ledger
 from members.models import IssuedNumber, Member, NumberRange, UnusedNumber
 from members.models.number_rule import development_number_problem
+from members.numbers import demo as demo_numbers
+from members.numbers import ledger
 from tests.factories import members_by_scheme, new_member
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
-from members.importing_numbers import RANGE_COLUMNS
 from members.models import NumberRange
+from members.numbers.importing import RANGE_COLUMNS
 from tests.commands import rejected_rows, run_import
 from tests.factories import committee, province, user_with_role
 from tests.xlsx import write_xlsx

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members import ledger
+from members.numbers import ledger
 from tests.factories import (
     IssuedNumberFactory,
     n2019,

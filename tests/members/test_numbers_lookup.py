@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from members import lookup
 from members.demo import fake_id_number
 from members.models import LookupLog, Member
+from members.numbers import lookup
 from tests.factories import IssuedNumberFactory, n2019, new_member, numbered_province
 
 pytestmark = pytest.mark.django_db

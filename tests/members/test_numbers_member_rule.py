@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from members import numbering
 from members.models import Member, NumberRange
+from members.numbers import services as numbering
 from tests.factories import (
     IssuedNumberFactory,
     MemberFactory,

@@ -9,8 +9,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from members import numbering
 from members.models import IssuedNumber, NumberRange
+from members.numbers import services as numbering
 from members.widgets import DevelopmentNumberWidget
 from tests.factories import (
     IssuedNumberFactory,

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from members import numbering
 from members.models import NumberRange
+from members.numbers import services as numbering
 from tests.factories import (
     IssuedNumberFactory,
     NumberRangeFactory,

@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from members import numbering
-from members.importing_numbers import UNUSED_COLUMNS, parse_span
 from members.models import UnusedNumber
-from reports.spreadsheets.unused_numbers import COLUMNS
+from members.numbers import services as numbering
+from members.numbers.importing import UNUSED_COLUMNS, parse_span
+from reports.tables.unused_numbers import COLUMNS
 from tests.commands import rejected_rows, run_import
 from tests.factories import UnusedNumberFactory, n2019, numbered_province
 from tests.xlsx import read_xlsx, write_xlsx

@@ -169,7 +169,7 @@ def test_class_page_and_its_template_are_whole_for_the_province(
 
 def test_move_page_masks_for_both_sides(client, small_province, member):
     sp = small_province
-    from members import moves
+    from members.moves import services as moves
 
     move = moves.move_create(
         member=member,

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Cadre
-from members import exits
 from members.models import Member, MemberStatus
 from members.models.member import age_limit_date, years_before
-from members.views_status import reaching_lists
+from members.status import services as exits
+from members.status.views import reaching_lists
 from reports.metrics import figures_for
 from tests import factories
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from branches.models import Organization
 from members.models import EXITS, Member, MemberStatus, StatusChange
-from members.views_status import reaching_lists
+from members.status.views import reaching_lists
 
 pytestmark = pytest.mark.django_db
 

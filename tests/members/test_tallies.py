@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from members import services, tallies
 from members.models import Member, Move, NumberRange, OrganizationTally, UnusedNumber
-from members.moves import move_create
+from members.moves.services import move_create
 from tests.factories import (
     MemberFactory,
     NumberRangeFactory,

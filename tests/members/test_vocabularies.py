@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from members import roster
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
+from members.tables import roster
 from tests.commands import rejected_lines, run_import
 from tests.members.conftest import roster_row, valid_id
 from tests.xlsx import write_xlsx

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from branches.models import Role
 from reports.models import Campaign, Submission
-from reports.spreadsheets.base import table_kinds
+from reports.tables.base import table_kinds
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from members import ledger
 from members.models import NumberRange
+from members.numbers import ledger
 from reports.compliance import compliance_rows
 from tests.factories import branch, committee, new_member, province
 

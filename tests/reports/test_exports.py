@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from branches.models import Role
 from reports.models import ExportJob, ExportLog
-from reports.stamping import verify_workbook
+from reports.submissions.stamping import verify_workbook
 from tests import factories
 from tests.xlsx import read_xlsx
 
@@ -131,8 +131,8 @@ def test_a_lookup_download_logs_how_many_lines_not_which(client, scripted_provin
 
 def test_the_stamp_rule_is_kept_by_the_export_function(tmp_path, scripted_province, people_table):
     """Stamp only as your own organisation, and only an official table, wherever it is asked."""
-    from reports.exporting import StampRefused, export_write
-    from youthleague.spreadsheets.tables import get_table
+    from reports.submissions.exporting import StampRefused, export_write
+    from spreadsheets.tables import get_table
 
     user = factories.user_with_role(scripted_province.c1, Role.COMMITTEE, username="c1")
     with pytest.raises(StampRefused):
@@ -158,7 +158,7 @@ def test_the_export_door_refuses_to_work_without_the_log(monkeypatch, rf):
     """Without the reports app installed, no file leaves unlogged: the door is shut."""
     from django.core.exceptions import ImproperlyConfigured
 
-    from youthleague.spreadsheets import exporting
+    from spreadsheets import exporting
 
     monkeypatch.setattr(exporting, "_export", None)
     with pytest.raises(ImproperlyConfigured):

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Role
-from members import ledger, numbering
 from members.models import Member, NumberRange
+from members.numbers import ledger
+from members.numbers import services as numbering
 from reports.dashboard import build_dashboard
 from reports.models import Campaign, Direction, SnapshotFigure
 from reports.ranking import draft_notice, ranking

@@ -82,8 +82,8 @@ def test_children_and_total_agree_with_the_level_by_level_figures(scripted_provi
 
     from django.utils import timezone
 
-    from members import moves
     from members.models import Move
+    from members.moves import services as moves
     from reports.metrics import children_and_total
     from tests.reports.school_fixtures import build_school_province
 

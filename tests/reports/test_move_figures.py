@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members import moves
 from members.models import Move
+from members.moves import services as moves
 from reports.metrics import figures_for, figures_for_children
 from reports.metrics.moves import MoveFigures
 from tests import factories

@@ -9,10 +9,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
-from members import roster
 from members.importing import ROSTER_IMPORT
 from members.models import Member
-from reports.spreadsheets.base import get_table, table_kinds, write_table
+from members.tables import roster
+from reports.tables.base import get_table, table_kinds, write_table
 from tests.factories import MemberFactory
 from tests.xlsx import read_xlsx
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from branches.models import Role
 from reports import schools
 from reports.models import EducationCount
-from reports.spreadsheets.school_counts import IMPORT_COLUMNS
+from reports.tables.school_counts import IMPORT_COLUMNS
 from tests import factories
 from tests.commands import rejected_lines, run_import
 from tests.reports.school_fixtures import CODES, YEAR, build_school_province

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from branches.models import Role
 from reports.models import Explanation
-from reports.spreadsheets.school_counts import COLUMNS
+from reports.tables.school_counts import COLUMNS
 from tests import factories
 from tests.reports.school_fixtures import CODES, YEAR, build_school_province
 from tests.xlsx import read_xlsx

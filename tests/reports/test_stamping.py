@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Role
-from reports.exporting import export_write
 from reports.models import ExportLog, Issuer
-from reports.seals import draw_seal
-from reports.stamping import Signer, canonical, signing_keys, verify_workbook
+from reports.submissions.exporting import export_write
+from reports.submissions.seals import draw_seal
+from reports.submissions.stamping import Signer, canonical, signing_keys, verify_workbook
 from tests import factories
 
 pytestmark = pytest.mark.django_db

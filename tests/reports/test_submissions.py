@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from branches.models import Role
 from reports.models import Campaign, Submission, SubmissionStatus
-from reports.stamping import verify_workbook
-from reports.submissions import (
+from reports.submissions.services import (
     State,
     children_states,
     submission_accept,
     submission_create,
     submission_return,
 )
+from reports.submissions.stamping import verify_workbook
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -201,7 +201,7 @@ def test_failed_preparation_keeps_nothing_and_allows_a_new_version(
     setup, large, monkeypatch, django_capture_on_commit_callbacks
 ):
     campaign, p, users = setup
-    from reports import submissions
+    from reports.submissions import services as submissions
 
     def broken(**kwargs):
         raise OSError("disk full")

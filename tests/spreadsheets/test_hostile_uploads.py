@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Organization, Role
-from members import roster
 from members.models import Member
+from members.tables import roster
 from tests import factories
 from tests.commands import run_import
 from tests.members.conftest import roster_row

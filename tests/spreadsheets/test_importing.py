@@ -5,9 +5,9 @@ import logging
 import pytest
 from django.db import InterfaceError, OperationalError, connection
 
-from members import roster
 from members.importing import ROSTER_IMPORT
 from members.models import Member
+from members.tables import roster
 from tests.commands import run_import
 from tests.members.conftest import roster_row
 from tests.xlsx import write_xlsx
@@ -45,7 +45,7 @@ def test_a_database_failure_mid_import_is_reported_as_such(
 ):
     """The outcome says the connection broke, names no row, and logs the cause."""
     path = roster_file(tmp_path, small_province)
-    caplog.set_level(logging.ERROR, logger="youthleague.spreadsheets.importing")
+    caplog.set_level(logging.ERROR, logger="spreadsheets.importing")
     with connection.execute_wrapper(fail_on(fragment, error)):
         outcome = ROSTER_IMPORT.run(path, user=small_province.secretary)
     assert outcome.failed and not outcome.written

@@ -5,7 +5,7 @@ import tracemalloc
 import pytest
 import xlsxwriter
 
-from youthleague.spreadsheets.reader import SpreadsheetError, check_upload, iter_table
+from spreadsheets.reader import SpreadsheetError, check_upload, iter_table
 
 COLUMNS = ("编号", "名称", "甲", "乙", "丙", "丁", "戊", "己")
 
@@ -81,7 +81,7 @@ def test_a_doctype_in_a_part_is_refused(tmp_path):
 
 def test_the_reader_is_chosen_by_the_file_size(tmp_path, settings, monkeypatch):
     """Up to FAST_READER_MAX_BYTES an .xlsx is read by python-calamine; above, streamed."""
-    from youthleague.spreadsheets import reader
+    from spreadsheets import reader
 
     used = []
     monkeypatch.setattr(reader, "calamine_sheets", _spy(reader.calamine_sheets, used, "calamine"))

@@ -6,13 +6,13 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from members import roster
 from members.models import Member
+from members.tables import roster
+from spreadsheets.models import ImportJob
+from spreadsheets.uploads import pending_dir
 from tests.members.conftest import roster_row
 from tests.spreadsheets import hostile
 from tests.xlsx import write_xlsx
-from youthleague.spreadsheets.models import ImportJob
-from youthleague.spreadsheets.uploads import pending_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def test_an_oversized_upload_is_refused_and_not_stored_past_the_limit(
     client, tmp_path, small_province, settings
 ):
     """The form says the file is too large; the temporary file stops growing at the limit."""
-    from youthleague.spreadsheets.uploads import BoundedUploadHandler
+    from spreadsheets.uploads import BoundedUploadHandler
 
     settings.UPLOAD_LIMITS = {**settings.UPLOAD_LIMITS, "MAX_FILE_BYTES": 2**20}
     rows = [roster_row(small_province.branch, 1)]

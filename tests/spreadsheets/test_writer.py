@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from openpyxl.utils.escape import unescape
 
-from youthleague.spreadsheets.writer import Column, Kind, TableWriter
+from spreadsheets.writer import Column, Kind, TableWriter
 
 COLUMNS = [
     Column("序号", Kind.INTEGER),

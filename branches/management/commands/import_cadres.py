@@ -1,5 +1,5 @@
-from branches.cadre_table import CADRE_IMPORT
-from youthleague.spreadsheets.commands import ImportCommand
+from branches.tables.cadres import CADRE_IMPORT
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

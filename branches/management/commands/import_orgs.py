@@ -1,5 +1,5 @@
 from branches.importing import ORGANIZATION_IMPORT
-from youthleague.spreadsheets.commands import ImportCommand
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
 from members.importing import ROSTER_IMPORT
-from youthleague.spreadsheets.commands import ImportCommand
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
-from members.importing_moves import MOVE_IMPORT
-from youthleague.spreadsheets.commands import ImportCommand
+from members.moves.importing import MOVE_IMPORT
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
-from members.importing_numbers import RANGE_IMPORT
-from youthleague.spreadsheets.commands import ImportCommand
+from members.numbers.importing import RANGE_IMPORT
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
-from members.importing_numbers import UNUSED_NUMBER_IMPORT
-from youthleague.spreadsheets.commands import ImportCommand
+from members.numbers.importing import UNUSED_NUMBER_IMPORT
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

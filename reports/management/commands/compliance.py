@@ -8,7 +8,7 @@ from branches import access
 from branches.models import Organization
 from reports.compliance import compliance_rows
 from reports.models import Campaign
-from youthleague.spreadsheets.commands import user_from_option
+from spreadsheets.commands import user_from_option
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ from django.utils.translation import gettext as _
 
 from branches import access
 from branches.models import Organization
-from reports.exporting import StampRefused, export_write
 from reports.models import Channel
-from reports.spreadsheets.base import get_table, table_kinds
-from youthleague.spreadsheets.commands import user_from_option
+from reports.submissions.exporting import StampRefused, export_write
+from reports.tables.base import get_table, table_kinds
+from spreadsheets.commands import user_from_option
 
 
 class Command(BaseCommand):

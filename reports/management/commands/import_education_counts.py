@@ -2,8 +2,8 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from reports import schools
-from reports.spreadsheets.school_counts import current_year, education_import
-from youthleague.spreadsheets.commands import ImportCommand
+from reports.tables.school_counts import current_year, education_import
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

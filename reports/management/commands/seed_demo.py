@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from branches import demo as tree_demo
 from branches.models import Organization
 from members import demo as member_demo
-from members import demo_moves, demo_numbers, demo_status
 from members.models import Member
+from members.moves import demo as demo_moves
+from members.numbers import demo as demo_numbers
+from members.status import demo as demo_status
 from reports import demo as campaign_demo
 from reports import demo_schools
 

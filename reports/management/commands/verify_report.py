@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.stamping import verify_workbook
-from youthleague.spreadsheets.reader import SpreadsheetError, check_upload
+from reports.submissions.stamping import verify_workbook
+from spreadsheets.reader import SpreadsheetError, check_upload
 
 
 class Command(BaseCommand):

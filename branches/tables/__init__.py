@@ -1,0 +1,1 @@
+"""The official tables the branches app owns, one module each."""

@@ -1,0 +1,1 @@
+"""The official tables the members app owns, one module each."""

@@ -1,0 +1,1 @@
+"""Submissions up the tree and the files they carry: exports, background jobs, stamping and seals."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpreadsheetsConfig(AppConfig):
+    name = "spreadsheets"
+    label = "spreadsheets"
+    verbose_name = _("Spreadsheets")
+    default_auto_field = "django.db.models.BigAutoField"
