@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -149,7 +150,7 @@ def test_chart_threshold_line_passes_behind_the_value_labels(client, province_us
 def test_print_stylesheet_fits_a4_landscape(client, province_user):
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/tables.css"), encoding="utf-8").read()
+    css = Path(finders.find("css/tables.css")).read_text(encoding="utf-8")
     assert "@page { size: A4 landscape" in css
     client.force_login(province_user)
     assert "css/tables.css" in client.get(reverse("dashboard")).content.decode()
