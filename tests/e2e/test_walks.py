@@ -86,6 +86,15 @@ def test_county_committee_walk(browser, demo):
         walk.check("tree-open")
         walk.visit("/dashboard/", "dashboard")
         walk.visit("/cadres/", "cadres")
+        walk.visit("/members/ledger/", "ledger-again")
+        walk.follow("a.register >> nth=0", "register-pre-filled")
+        assert walk.page.input_value("#id_first").isdigit()
+        walk.visit("/admin/members/numberrange/add/", "range-form")
+        # The holder is picked by a scoped autocomplete, never a drop-down of the tree.
+        walk.page.click(".select2-selection")
+        walk.page.fill(".select2-search__field", "鼓楼")
+        walk.page.wait_for_selector(".select2-results__option:not(.loading-results)")
+        walk.check("range-form-autocomplete")
 
     walk_all_sizes(browser, demo, "gulou", steps)
 
@@ -118,5 +127,7 @@ def test_province_walk(browser, demo):
         walk.visit("/tree/?q=%E9%AB%98%E4%B8%89", "tree-search")
         walk.visit("/reports/schools/", "schools")
         walk.visit("/members/reaching-28/", "reaching-28")
+        walk.visit("/", "desk-again")
+        walk.follow("#education-import-link", "education-import")
 
     walk_all_sizes(browser, demo, "province", steps)
