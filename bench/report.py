@@ -231,6 +231,7 @@ def main():
         "import_memory",
         "dashboards",
         "admin_list",
+        "tree",
         "http_load",
     ):
         data = load(name)
@@ -261,6 +262,15 @@ def main():
                     name,
                     data,
                     dict.fromkeys(data["pages"], 500),
+                )
+            )
+        elif name == "tree":
+            sections.append(
+                pages_section(
+                    f"Organisation tree, pickers and desk at {data['organizations']:,} organisations",
+                    name,
+                    data,
+                    {page: 1500 if page.startswith("desk") else 500 for page in data["pages"]},
                 )
             )
         else:

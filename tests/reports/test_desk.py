@@ -78,3 +78,16 @@ def test_desk_counts_cost_a_bounded_number_of_queries(client, django_assert_max_
         factories.branch(p.c3, code=f"C3-B{index}", name=f"丙市第{index}团支部")
     with django_assert_max_num_queries(40):
         client.get(reverse("home"))
+
+
+def test_desk_figures_agree_with_the_dashboards_figures():
+    from reports.desk import DESK_GROUPS, desk_figures
+    from reports.metrics import figures_for
+
+    p = factories.numbered_province()
+    for organization in (p.province, p.c1, p.k1):
+        mine = desk_figures(organization)
+        full = figures_for(organization)
+        assert mine == {name: full[name] for name in mine}
+        assert {"numbers_unaccounted", "entered_late", "moved_overdue"} <= set(mine)
+    assert "schools" in DESK_GROUPS
