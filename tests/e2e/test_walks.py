@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from branches.demo import DEMO_PASSWORD
+from branches.models import Organization
+from tests import factories
 from tests.e2e.walks import SIZES, check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,6 +23,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def demo(live_server):
     with override_settings(DEBUG=True):
         call_command("seed_demo", "--members", "150", stdout=io.StringIO())
+    # The secretary's class branch gets members of its own, so that their list has rows.
+    secretary_branch = Organization.objects.get(code="XMU-INF-C1")
+    for _ in range(6):
+        factories.MemberFactory(branch=secretary_branch, developing_organization=secretary_branch)
     return live_server.url
 
 
@@ -71,6 +77,20 @@ def test_secretary_walk(browser, demo):
     def steps(walk):
         walk.follow("a.card[href='/dashboard/']", "my-branch")
         walk.visit("/", "desk-again")
+        walk.visit("/admin/members/member/add/", "member-form")
+
+    walk_all_sizes(browser, demo, "secretary", steps)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15, item 2 (the member list, built on its own branch): the stock admin list "
+    "is about 1,000 px wide in a 717 px box at 1366 px. Strict: once the list fits, this "
+    "passes and the marker must go.",
+)
+def test_secretary_member_list_walk(browser, demo):
+    def steps(walk):
+        walk.visit("/admin/members/member/", "member-list")
 
     walk_all_sizes(browser, demo, "secretary", steps)
 

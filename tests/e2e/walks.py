@@ -34,6 +34,7 @@ ALLOWED_WORDS = {
     "gb",
     "id",
     "no",
+    "zxm",  # the member search's example of pinyin initials (张晓明)
 }
 #: A token with a digit is a code (C1-K1-B1, 350102-S1, 2019); short capitals are codes too.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/@+\-]*")
