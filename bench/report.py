@@ -230,6 +230,7 @@ def main():
         "read_spreadsheets",
         "import_memory",
         "dashboards",
+        "breakdowns",
         "admin_list",
         "tree",
         "http_load",
@@ -253,6 +254,18 @@ def main():
                     name,
                     data,
                     {"province dashboard": 1000, "city dashboard": 300},
+                )
+            )
+        elif name == "breakdowns":
+            sections.append(
+                pages_section(
+                    "Breakdowns and annual statistics at province scale",
+                    name,
+                    data,
+                    {
+                        page: (1000 if page.startswith("province") else 300)
+                        for page in data["pages"]
+                    },
                 )
             )
         elif name == "admin_list":

@@ -65,3 +65,45 @@ def bar_chart(items, *, threshold):
         width=LABEL_WIDTH + BAR_AREA + VALUE_WIDTH,
         height=TOP + len(bars) * ROW_HEIGHT + 16,
     )
+
+
+@dataclass(frozen=True)
+class CountBar:
+    label: str
+    value: int
+    y: float
+    width: float
+
+    @property
+    def text(self):
+        return f"{self.value:,}"
+
+    @property
+    def end_x(self):
+        return LABEL_WIDTH + self.width
+
+
+@dataclass(frozen=True)
+class CountChart:
+    bars: list
+    width: int
+    height: int
+    label_width: int = LABEL_WIDTH
+    row_height: int = ROW_HEIGHT
+
+
+def count_chart(items):
+    """Horizontal bars of counts (``(label, count)`` per item), scaled to the largest."""
+    largest = max((value for _label, value in items), default=0) or 1
+    bars = [
+        CountBar(
+            label=str(label),
+            value=value,
+            y=TOP + index * ROW_HEIGHT,
+            width=value / largest * BAR_AREA,
+        )
+        for index, (label, value) in enumerate(items)
+    ]
+    return CountChart(
+        bars=bars, width=LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, height=TOP + len(bars) * ROW_HEIGHT
+    )

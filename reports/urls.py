@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_schools
+from reports import views, views_schools, views_statistics
 from reports.submissions import views as views_submissions
 from reports.submissions import views_exports
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
     path("schools/", views_schools.reconciliation, name="schools"),
     path("schools/explain/", views_schools.explain, name="school_explain"),
+    path("breakdown/", views_statistics.breakdown, name="breakdown"),
+    path("statistics/", views_statistics.statistics, name="statistics"),
+    path("statistics/declines/", views_statistics.declines, name="statistics_declines"),
+    path("statistics/explain/", views_statistics.explain, name="statistics_explain"),
 ]

@@ -7,10 +7,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from branches import access
 from branches.demo import DEMO_LOGINS
 from branches.models import Organization, Role
+from reports.models import YearEndFigures
+from reports.statistics.comparison import statistics_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +41,13 @@ def test_seed_demo_builds_the_province():
     users = get_user_model().objects.filter(username__in=[d.username for d in DEMO_LOGINS])
     roles = {access.role_of(user) for user in users}
     assert roles == set(Role)
+    # Last year's statistics are frozen; this year shows one decline explained, one not.
+    year = timezone.localdate().year
+    frozen = YearEndFigures.objects.filter(year=year - 1)
+    assert frozen.count() == Organization.objects.current().count()
+    declines = statistics_for(root, year).declines
+    assert any(c.explanation for _line, c in declines)
+    assert any(c.unexplained for _line, c in declines)
 
 
 @override_settings(DEBUG=True)

@@ -280,6 +280,9 @@ YOUTHLEAGUE = {
     "MOVE_OVERDUE_DAYS": env_int("DJANGO_MOVE_OVERDUE_DAYS", 30),
     # Terms of cadres ending within this many days are listed for re-election (换届提醒).
     "CADRE_TERM_WARNING_DAYS": 90,
+    # Annual statistics: a figure that fell by more than this share of last year's frozen figure
+    # needs a written explanation (情况说明).
+    "STATISTICS_DECLINE_THRESHOLD": 0.05,
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -11,6 +11,7 @@ from reports.models.campaigns import (  # noqa: F401
 from reports.models.exports import Channel, ExportJob, ExportLog  # noqa: F401
 from reports.models.schools import EducationCount, Explanation  # noqa: F401
 from reports.models.stamps import Issuer  # noqa: F401
+from reports.models.statistics import DeclineExplanation, YearEndFigures  # noqa: F401
 from reports.models.submissions import (  # noqa: F401
     Submission,
     SubmissionFile,

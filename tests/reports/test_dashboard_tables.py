@@ -154,3 +154,10 @@ def test_print_stylesheet_fits_a4_landscape(client, province_user):
     assert "@page { size: A4 landscape" in css
     client.force_login(province_user)
     assert "css/tables.css" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_every_figure_group_has_a_chooser_label():
+    """A new figure group needs its words in the column chooser (else its slug would show)."""
+    from reports.columns import LABELS, all_groups
+
+    assert {slug for slug, _group in all_groups()} <= set(LABELS)

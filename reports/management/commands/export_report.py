@@ -25,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--since", type=int, help="roster: members who joined in or after YEAR")
         parser.add_argument("--campaign", help="ranking: the campaign's slug")
         parser.add_argument(
+            "--year", type=int, help="school_counts, statistics: the year (default: see README)"
+        )
+        parser.add_argument("--by", help="breakdown: the first attribute (e.g. education)")
+        parser.add_argument("--then", help="breakdown: the second attribute (e.g. gender)")
+        parser.add_argument(
             "--as", dest="as_user", metavar="USERNAME", help="export with this user's scope"
         )
 
