@@ -11,6 +11,7 @@ from members import privacy
 from members.moves import services as moves
 from members.moves.importing import TEMPLATE_COLUMNS
 from members.numbers import lookup
+from members.status import table as reaching_28_table  # noqa: F401  (registration)
 from spreadsheets.tables import OfficialTable, register
 
 
