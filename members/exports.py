@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import privacy
 from members.moves import services as moves
+from members.moves import table as moves_table  # noqa: F401  (registration)
 from members.moves.importing import TEMPLATE_COLUMNS
 from members.numbers import lookup
 from members.status import table as reaching_28_table  # noqa: F401  (registration)
