@@ -19,6 +19,7 @@ LABELS = {
     "graduation": _("Graduation dates"),
     "schools": _("Schools"),
     "moves": _("Moves"),
+    "transfers": _("Transfers"),
     "cadres": _("Cadres"),
     "status": _("Members in the League"),
 }

@@ -223,6 +223,28 @@ def _confirming_side(world, role, placed):
     return role not in ("secretary", "anonymous") and world.visible(role, placed)
 
 
+def _answering_side(world, role, placed):
+    """A move is refused by the side of its destination organisation, only while it waits for
+    an answer; the world's moves lead outside the system, so nobody finds the page."""
+    move = placed.obj
+    return (
+        move.is_in_system
+        and move.is_pending
+        and role not in ("secretary", "anonymous")
+        and world.sees(role, move.destination_organization)
+    )
+
+
+def _resending_side(world, role, placed):
+    """A refused or expired move is resent by the committees following it; others find no
+    page (the world's moves wait for an answer, so nobody does)."""
+    return (
+        placed.obj.is_returned
+        and role not in ("secretary", "anonymous")
+        and world.visible(role, placed)
+    )
+
+
 def _class_codes(world, leaf):
     return [
         Case(leaf.url([p.obj.code]), p)
@@ -249,6 +271,9 @@ FILLERS = {
     "moves:contact": _by_pk(Move),
     "moves:close": _by_pk(Move),
     "moves:confirm": _by_pk(Move, audience=_confirming_side),
+    "moves:refuse": _by_pk(Move, audience=_answering_side),
+    "moves:withdraw": _by_pk(Move),
+    "moves:resend": _by_pk(Move, audience=_resending_side),
     "moves:class": _class_codes,
     "moves:class_template": _class_codes,
     "moves:close_class": _class_codes,

@@ -278,6 +278,9 @@ YOUTHLEAGUE = {
     "INTERCHANGEABLE_NUMBER_YEARS": ((2017, 2018),),
     # A moved member who has not reported this many days after the move is overdue.
     "MOVE_OVERDUE_DAYS": env_int("DJANGO_MOVE_OVERDUE_DAYS", 30),
+    # A move into an organisation of the system left unanswered this many days after it was
+    # sent expires on both sides (and counts as overdue).
+    "MOVE_EXPIRY_DAYS": env_int("DJANGO_MOVE_EXPIRY_DAYS", 90),
     # Terms of cadres ending within this many days are listed for re-election (换届提醒).
     "CADRE_TERM_WARNING_DAYS": 90,
     # Annual statistics: a figure that fell by more than this share of last year's frozen figure

@@ -3,7 +3,7 @@
 Importing this package registers every figure group, in the order their columns appear.
 """
 
-from reports.metrics import entries, graduation, ledger, moves, schools  # noqa: F401  (registration)
+from reports.metrics import entries, graduation, ledger, moves, schools, transfers  # noqa: F401
 
 # isort: split
 from reports.metrics import (
