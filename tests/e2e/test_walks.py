@@ -147,6 +147,8 @@ def test_province_walk(browser, demo):
         walk.visit("/tree/?q=%E9%AB%98%E4%B8%89", "tree-search")
         walk.visit("/reports/schools/", "schools")
         walk.visit("/members/reaching-28/", "reaching-28")
+        walk.visit("/reports/statistics/", "statistics")
+        walk.visit("/reports/breakdown/", "breakdown")
         walk.visit("/", "desk-again")
         walk.follow("#education-import-link", "education-import")
 
