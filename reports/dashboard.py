@@ -115,7 +115,8 @@ def who_has_not(organization, rows):
     undated = Organization.objects.class_branches().filter(
         path__startswith=organization.path, graduation_date__isnull=True, no_graduation_reason=""
     )
-    result.undated_class_branches = list(undated.order_by("path")[:LIST_LIMIT])
+    # Class branch names repeat in every school: each reads with its parent's name.
+    result.undated_class_branches = list(undated.with_parent_name().order_by("path")[:LIST_LIMIT])
     result.undated_class_branches_total = undated.count()
     return result
 

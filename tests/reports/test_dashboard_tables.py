@@ -161,3 +161,19 @@ def test_every_figure_group_has_a_chooser_label():
     from reports.columns import LABELS, all_groups
 
     assert {slug for slug, _group in all_groups()} <= set(LABELS)
+
+
+def test_undated_class_branches_read_with_their_school(client, province_user, scripted_province):
+    from branches.models import Organization
+
+    undated = Organization.objects.class_branches().filter(
+        graduation_date__isnull=True, no_graduation_reason=""
+    )
+    assert undated.exists()
+    client.force_login(province_user)
+    board = client.get(reverse("dashboard")).context["board"]
+    listed = board.who_has_not.undated_class_branches
+    assert listed
+    for branch in listed:
+        parent = Organization.objects.get(path=branch.path[: -Organization.steplen])
+        assert str(branch) == f"{branch.name} · {parent.name}"
