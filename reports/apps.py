@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         from members.moves.transfers import register_figures_reader
         from reports import admin_schools  # noqa: F401  (registers the school admins)
         from reports.metrics.transfers import transfer_figures_of
+        from reports.registration import admin  # noqa: F401  (registers the registration admins)
         from reports.schools.lines import education_places
         from reports.submissions.exporting import export_response
         from spreadsheets import exporting

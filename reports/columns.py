@@ -22,6 +22,7 @@ LABELS = {
     "transfers": _("Transfers"),
     "cadres": _("Cadres"),
     "status": _("Members in the League"),
+    "registration": _("Registration and evaluation"),
 }
 #: When no campaign names a figure, the dashboard opens on the entries.
 DEFAULT_GROUP = "entries"
@@ -39,23 +40,32 @@ def group_slug(group):
     return type(group).__module__.rsplit(".", 1)[-1]
 
 
-def all_groups():
-    """Every registered figure group as ``(slug, group)``, in column order."""
-    return [(group_slug(group), group) for group in groups()]
+def all_groups(campaign=None, *, every=False):
+    """The figure groups read for ``campaign`` (every registered one with ``every``) as
+    ``(slug, group)``, in column order; a module may register several groups under one slug."""
+    return [(group_slug(group), group) for group in groups(campaign, every=every)]
+
+
+def _by_slug(campaign):
+    """``{slug: [figure, ...]}`` in column order, the groups of one module together."""
+    figures = {}
+    for slug, group in all_groups(campaign):
+        figures.setdefault(slug, []).extend(group.figures)
+    return figures
 
 
 def campaign_group(campaign):
     """The slug of the group holding ``campaign``'s figure (the default group without one)."""
     metric = getattr(campaign, "metric", "") or ""
-    for slug, group in all_groups():
-        if any(f.name == metric for f in group.figures):
+    for slug, figures in _by_slug(campaign).items():
+        if any(f.name == metric for f in figures):
             return slug
     return DEFAULT_GROUP
 
 
-def parse_groups(raw):
+def parse_groups(raw, campaign=None):
     """The known group slugs named in ``?groups=`` (comma-separated; unknown ones ignored)."""
-    known = {slug for slug, _group in all_groups()}
+    known = set(_by_slug(campaign))
     if raw == "all":
         return known
     return {part.strip() for part in (raw or "").split(",") if part.strip() in known}
@@ -64,15 +74,15 @@ def parse_groups(raw):
 def chosen_groups(campaign, raw=None):
     """Every group, each marked shown or not: those in ``raw`` or, without a choice, the
     campaign's own group."""
-    shown = parse_groups(raw) or {campaign_group(campaign)}
+    shown = parse_groups(raw, campaign) or {campaign_group(campaign)}
     return [
         ColumnGroup(
             slug=slug,
             label=LABELS.get(slug, slug),
-            figures=tuple(group.figures),
+            figures=tuple(figures),
             shown=slug in shown,
         )
-        for slug, group in all_groups()
+        for slug, figures in _by_slug(campaign).items()
     ]
 
 

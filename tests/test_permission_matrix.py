@@ -35,7 +35,7 @@ from django.urls.resolvers import RoutePattern
 
 from branches.models import Organization
 from members.models import Member, Move
-from reports.models import Campaign, ExportJob, Submission, SubmissionFile
+from reports.models import BranchRegistration, Campaign, ExportJob, Submission, SubmissionFile
 from reports.tables.base import table_kinds
 from spreadsheets.models import ImportJob
 from tests.matrix_world import ROLES, Placed, build_world
@@ -253,6 +253,23 @@ def _class_codes(world, leaf):
     ]
 
 
+def _branch_codes(world, leaf):
+    return [
+        Case(leaf.url([p.obj.code]), p)
+        for p in world.objects[Organization]
+        if p.obj.kind in (Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH)
+    ]
+
+
+def _registration_error_reports(world, leaf):
+    """An error report belongs to the uploader's session: any other token is 404 for all."""
+    return [
+        Case(leaf.url([p.obj.code, "0" * 16]), p, audience=lambda world, role, placed: False)
+        for p in world.objects[Organization]
+        if p.obj.kind in (Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH)
+    ]
+
+
 #: app URLs with parameters, by qualified name; the admin's are filled from its registry
 FILLERS = {
     "admin:view_on_site": _view_on_site,
@@ -278,6 +295,12 @@ FILLERS = {
     "moves:class_template": _class_codes,
     "moves:close_class": _class_codes,
     "members:status": _by_pk(Member),
+    "reports:registration_branch": _branch_codes,
+    "reports:registration_submit": _branch_codes,
+    "reports:registration_sheet": _branch_codes,
+    "reports:registration_errors": _registration_error_reports,
+    "reports:registration_certify": _by_pk(BranchRegistration),
+    "reports:registration_return": _by_pk(BranchRegistration),
 }
 
 

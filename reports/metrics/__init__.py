@@ -10,6 +10,9 @@ from reports.metrics import (
     cadres,  # noqa: F401  (registration, after the others)
     status,  # noqa: F401  (registration, after the cadres)
 )
+
+# isort: split
+from reports.metrics import registration  # noqa: F401  (only for registration years)
 from reports.metrics.base import (  # noqa: F401
     Figure,
     FigureGroup,
@@ -20,6 +23,7 @@ from reports.metrics.base import (  # noqa: F401
     figure,
     figures_for,
     figures_for_children,
+    figures_shown,
     groups,
     rankable_choices,
     ratio,
