@@ -9,13 +9,10 @@
   file extensions, the allow-list below and the signed-in user's name.
 """
 
-import os
 import re
-from pathlib import Path
 
-SCREENSHOTS = Path(
-    os.environ.get("E2E_SCREENSHOTS") or Path(__file__).resolve().parent / "screenshots"
-)
+from tests.e2e.screens import screenshot
+
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
@@ -107,8 +104,7 @@ def overflowing_tables(page):
 def check_page(page, name, *, walk, size, username=""):
     """Screenshot the page, then fail on an overflowing table or English on a Chinese page."""
     page.wait_for_load_state("networkidle")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{walk}-{size}-{name}.png"), full_page=True)
+    screenshot(page, f"{walk}-{size}-{name}")
     where = f"{walk} at {size}: {name} ({page.url})"
     problems = overflowing_tables(page)
     assert problems == [], f"{where}: {problems}"
