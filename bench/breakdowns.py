@@ -5,13 +5,11 @@ query counts, timed like the dashboards (in-process through the whole Django sta
 
 Each page is timed under three alternatives in the same run:
 
-* ``grouped by child path, no covering index``: the first version, one query grouping the
-  members straight by the path prefix of their branch (a join and a substring per member),
-  with the index measured dropped (inside a transaction rolled back afterwards);
-* ``grouped by child path``: the same query with the covering index present;
-* ``by branch, rolled up`` (what the pages run): the members counted by branch id from the
-  covering index ``member_breakdown_idx``, then the per-branch rows summed to the child prefix
-  in the same statement (:func:`reports.rollup.rolled_up`).
+* ``grouped by child path, JIT on``: the pages' query (the members grouped by the path prefix of
+  the child their branch sits under and by the attributes) with PostgreSQL's JIT compilation on,
+  its default, as the pages first ran;
+* ``by branch, rolled up, JIT off``: the candidate of :mod:`bench.rollup_alternative`;
+* ``grouped by child path, JIT off``: what the pages run now (the settings turn JIT off).
 
 The statistics pages are timed for the year in progress (counted from the member table) and for
 last year (read from its frozen figures; the benchmark freezes that year first if it is not
@@ -28,51 +26,37 @@ from bench.dashboards import measure
 from bench.run import machine, save
 
 RUNS = 10
-INDEX = "member_breakdown_idx"
-
-
-def grouped_by_path(queryset, organization, depth, *, counts, keys=None, organization_keys=None):
-    """The first version's query, with :func:`reports.rollup.rolled_up`'s signature: the rows
-    grouped straight by the path prefix of their organisation (a join and a substring per row)."""
-    from django.db.models import F
-
-    from reports.metrics.base import level_key
-
-    keys = dict(keys or {})
-    keys.update({name: F(f"{organization}__{c}") for name, c in (organization_keys or {}).items()})
-    return list(
-        queryset.annotate(key=level_key(f"{organization}__path", depth), **keys)
-        .values("key", *keys)
-        .annotate(**counts)
-        .order_by()
-    )
 
 
 @contextmanager
-def by_path():
-    with (
-        mock.patch("reports.breakdowns.rolled_up", grouped_by_path),
-        mock.patch("reports.statistics.figures.rolled_up", grouped_by_path),
-    ):
+def jit(setting):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET jit = {setting}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+
+
+@contextmanager
+def path_with_jit():
+    with jit("on"):
         yield
 
 
 @contextmanager
-def without_index():
-    """The covering index dropped for the duration, in a transaction rolled back afterwards."""
-    from django.db import connection, transaction
+def rolled_up():
+    from bench import rollup_alternative
 
-    class Rollback(Exception):
-        pass
-
-    try:
-        with transaction.atomic(), by_path():
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP INDEX {INDEX}")
-            yield
-            raise Rollback
-    except Rollback:
-        pass
+    with (
+        jit("off"),
+        mock.patch("reports.views_statistics.breakdown_of", rollup_alternative.breakdown),
+        mock.patch("reports.statistics.figures._grouped", rollup_alternative.grouped),
+    ):
+        yield
 
 
 @contextmanager
@@ -81,10 +65,18 @@ def as_is():
 
 
 ALTERNATIVES = {
-    "grouped by child path, no covering index": without_index,
-    "grouped by child path": by_path,
-    "by branch, rolled up": as_is,
+    "grouped by child path, JIT on": path_with_jit,
+    "by branch, rolled up, JIT off": rolled_up,
+    "grouped by child path, JIT off": as_is,
 }
+
+
+def _show_jit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
 
 
 def main():
@@ -130,6 +122,7 @@ def main():
         "members": Member.objects.count(),
         "load_before": [round(x, 1) for x in os.getloadavg()],
         "alternatives": list(options.only or ALTERNATIVES),
+        "jit_in_settings": _show_jit(),
         "pages": {},
     }
     for alternative in results["alternatives"]:

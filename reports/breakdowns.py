@@ -1,10 +1,8 @@
 """Breakdowns of a committee's active members by one or two of their attributes (团员构成).
 
-One grouped query answers a whole page: the active members of the subtree are counted by their
-branch and the chosen dimensions, and those rows summed by the path prefix naming the child they
-sit under (:func:`reports.rollup.rolled_up`), so the cost is one query per level whatever the
-number of children (tests pin it). Totals are sums of those rows. At province scale the member
-side is read from one covering index of the members in the League (``member_breakdown_idx``).
+One grouped query answers a whole page: the active members of the subtree are grouped by the
+path prefix naming the child they sit under and by the chosen dimensions, so the cost is one
+query per level whatever the number of children (tests pin it). Totals are sums of those rows.
 """
 
 from collections import Counter
@@ -19,7 +17,9 @@ from branches.models import Organization
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
 from members.models.member import years_before
-from reports.rollup import rolled_up
+from reports.metrics.base import level_key
+
+VIA = "branch__"
 
 #: Age bands: (key, label, youngest age in the band); the last band has no upper bound.
 AGE_BANDS = (
@@ -48,14 +48,12 @@ def _age_expression(today):
 @dataclass(frozen=True)
 class Dimension:
     """An attribute members are counted by: its name in URLs, its label, the expression giving
-    each member's value (or the column of the member's branch holding it), and the labels of
-    the values in the order they are shown."""
+    each member's value, and the labels of the values in the order they are shown."""
 
     name: str
     label: object
-    expression: object  # callable(today) -> expression over Member; None for a branch column
+    expression: object  # callable(today) -> expression over Member
     value_labels: object  # callable(values present) -> {value: label}, in display order
-    branch_column: str = ""
 
     def ordered(self, values):
         """``values`` (those present) in display order, with their labels."""
@@ -94,16 +92,14 @@ DIMENSIONS = (
     Dimension(
         "sector",
         _("sector"),
-        None,
+        lambda today: F(f"{VIA}sector"),
         _choice_labels(Organization.Sector),
-        branch_column="sector",
     ),
     Dimension(
         "kind",
         _("organisation type"),
-        None,
+        lambda today: F(f"{VIA}kind"),
         _choice_labels(Organization.Kind),
-        branch_column="kind",
     ),
     Dimension(
         "join_year",
@@ -218,32 +214,27 @@ def _cell_order(breakdown):
 def breakdown(root, first, second=None, *, today=None):
     """Count ``root``'s active members by child and by ``first`` (and ``second``) dimension.
 
-    Two queries: the children, and one grouped count (by branch and values, summed by child
-    path prefix). Members of closed children count in the totals, as they do on the dashboard.
+    Two queries: the children, and one grouped count (by child path prefix and values).
+    Members of closed children count in the totals, as they do on the dashboard.
     """
     today = today or timezone.localdate()
     if second is not None and second.name == first.name:
         second = None
     children = list(Organization.objects.children_of(root).current())
-    keys, branch_keys = {}, {}
-    for name, chosen in (("first", first), ("second", second)):
-        if chosen is None:
-            continue
-        if chosen.branch_column:
-            branch_keys[name] = chosen.branch_column
-        else:
-            keys[name] = chosen.expression(today)
-    rows = rolled_up(
-        Member.objects.in_league().filter(branch__path__startswith=root.path),
-        "branch",
-        root.depth + 1,
-        keys=keys,
-        organization_keys=branch_keys,
-        counts={"n": Count("id")},
+    expressions = {"first": first.expression(today)}
+    if second is not None:
+        expressions["second"] = second.expression(today)
+    rows = (
+        Member.objects.in_league()
+        .filter(**{f"{VIA}path__startswith": root.path})
+        .annotate(child=level_key(f"{VIA}path", root.depth + 1), **expressions)
+        .values("child", *expressions)
+        .annotate(n=Count("id"))
+        .order_by()
     )
     cells = {}
     for row in rows:
-        key = (row["key"], row["first"], row.get("second"))
+        key = (row["child"], row["first"], row.get("second"))
         cells[key] = cells.get(key, 0) + row["n"]
     result = Breakdown(root=root, first=first, second=second, children=children, cells=cells)
     result.first_values = first.ordered({a for (_p, a, _b) in cells})

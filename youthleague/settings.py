@@ -139,6 +139,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The pages count up to two million rows in one grouped query; PostgreSQL's JIT compiles
+    # each such query for about 0.1 s and gains less than that back (BENCHMARKS.md, breakdowns).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The development default: no persistent connections, and writers wait rather than fail.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

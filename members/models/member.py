@@ -215,22 +215,6 @@ class Member(models.Model):
             models.Index(
                 fields=["developing_organization", "join_date"], name="member_developer_join_idx"
             ),
-            # Breakdowns and the year's statistics count the members in the League by branch
-            # and by these attributes: at province scale, from this index alone (PostgreSQL).
-            models.Index(
-                fields=["branch"],
-                include=[
-                    "id",
-                    "ethnicity",
-                    "education",
-                    "identity",
-                    "gender",
-                    "birth_date",
-                    "join_date",
-                ],
-                condition=Q(status__in=IN_LEAGUE),
-                name="member_breakdown_idx",
-            ),
         ]
         constraints = [
             models.CheckConstraint(

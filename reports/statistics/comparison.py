@@ -115,7 +115,7 @@ def year_figures(organization, year, children):
 def statistics_for(organization, year):
     """The children of ``organization`` and its total, each figure against last year's.
 
-    A bounded number of queries: the children, the year's figures (one snapshot read, or five
+    A bounded number of queries: the children, the year's figures (one snapshot read, or four
     grouped counts), last year's snapshot, the explanations.
     """
     children = list(Organization.objects.children_of(organization).current())

@@ -2,10 +2,8 @@
 
 Every figure is a count over one organisation's subtree, so an organisation's figure is the sum
 of its children's (and its own rows'). :func:`year_counts` counts all of them for every
-organisation at one depth with five grouped queries (members still in the League and members
-who left after the year, with their breakdowns; members developed; members who left; cadres),
-whatever the size of the tree; each counts rows by organisation and sums them to the depth asked
-for (:func:`reports.rollup.rolled_up`).
+organisation at one depth with four grouped queries (members and their breakdowns, members
+developed, members who left, cadres), whatever the size of the tree.
 
 A year's figures are read from dates, as of December 31 of the year: members at year end are
 those who had joined by then and had not left by then. Members are counted in their current
@@ -20,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Cadre
 from members.choices import Education, Ethnicity, Gender, Identity
-from members.models import EXITS, Member, MemberStatus, StatusChange
-from reports.rollup import rolled_up
+from members.models import EXITS, IN_LEAGUE, Member, MemberStatus, StatusChange
+from reports.metrics.base import level_key
 
 #: 学历 counted as 大专及以上
 COLLEGE_OR_ABOVE = (
@@ -77,19 +75,20 @@ def empty():
 
 
 def members_at_year_end(year):
-    """Members who had joined by December 31 of ``year`` and had not left by then, as two
-    disjoint querysets: those still in the League (counted from the covering index of members
-    in the League) and those who left after that day."""
-    joined = Member.objects.filter(join_date__lte=year_end(year))
-    return joined.in_league(), joined.left().filter(status_since__gt=year_end(year))
+    """Members who had joined by December 31 of ``year`` and had not left by then."""
+    end = year_end(year)
+    return Member.objects.filter(join_date__lte=end).filter(
+        Q(status__in=IN_LEAGUE) | Q(status_since__gt=end)
+    )
 
 
-def _grouped(queryset, organization, prefix, depth, **counts):
-    rows = rolled_up(
-        queryset.filter(**{f"{organization}__path__startswith": prefix}),
-        organization,
-        depth,
-        counts=counts,
+def _grouped(queryset, path_field, prefix, depth, **counts):
+    rows = (
+        queryset.filter(**{f"{path_field}__startswith": prefix})
+        .annotate(key=level_key(path_field, depth))
+        .values("key")
+        .annotate(**counts)
+        .order_by()
     )
     return {row.pop("key"): row for row in rows}
 
@@ -97,31 +96,30 @@ def _grouped(queryset, organization, prefix, depth, **counts):
 def year_counts(prefix, depth, year):
     """``{path: {figure: count}}`` of ``year`` for the organisations at ``depth`` under the
     path ``prefix`` ("" for the whole tree); rows of an organisation above ``depth`` come keyed
-    by its own shorter path (a committee's own cadres). Five queries."""
+    by its own shorter path (a committee's own cadres). Four queries."""
     found = {}
 
     def merge(rows):
         for path, values in rows.items():
-            add(found.setdefault(path, empty()), values)
+            found.setdefault(path, empty()).update(values)
 
-    for members in members_at_year_end(year):
-        merge(
-            _grouped(
-                members,
-                "branch",
-                prefix,
-                depth,
-                members=Count("id"),
-                female=Count("id", filter=Q(gender=Gender.FEMALE)),
-                minority=Count("id", filter=~Q(ethnicity=Ethnicity.HAN)),
-                college=Count("id", filter=Q(education__in=COLLEGE_OR_ABOVE)),
-                students=Count("id", filter=Q(identity=Identity.STUDENT)),
-            )
+    merge(
+        _grouped(
+            members_at_year_end(year),
+            "branch__path",
+            prefix,
+            depth,
+            members=Count("id"),
+            female=Count("id", filter=Q(gender=Gender.FEMALE)),
+            minority=Count("id", filter=~Q(ethnicity=Ethnicity.HAN)),
+            college=Count("id", filter=Q(education__in=COLLEGE_OR_ABOVE)),
+            students=Count("id", filter=Q(identity=Identity.STUDENT)),
         )
+    )
     merge(
         _grouped(
             Member.objects.filter(join_date__year=year),
-            "developing_organization",
+            "developing_organization__path",
             prefix,
             depth,
             developed=Count("id"),
@@ -133,7 +131,7 @@ def year_counts(prefix, depth, year):
     merge(
         _grouped(
             exits,
-            "member__branch",
+            "member__branch__path",
             prefix,
             depth,
             left=Count("id"),
@@ -144,7 +142,7 @@ def year_counts(prefix, depth, year):
     cadres = Cadre.objects.filter(start_date__lte=end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=end)
     )
-    merge(_grouped(cadres, "organization", prefix, depth, cadres=Count("id")))
+    merge(_grouped(cadres, "organization__path", prefix, depth, cadres=Count("id")))
     return found
 
 
