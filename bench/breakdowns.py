@@ -3,13 +3,15 @@ query counts, timed like the dashboards (in-process through the whole Django sta
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthleague_bench python -m bench.breakdowns
 
-Each page is timed under three alternatives in the same run:
+Each page is timed under four alternatives in the same run (:mod:`bench.rollup_alternative`):
 
-* ``grouped by child path, JIT on``: the pages' query (the members grouped by the path prefix of
-  the child their branch sits under and by the attributes) with PostgreSQL's JIT compilation on,
-  its default, as the pages first ran;
-* ``by branch, rolled up, JIT off``: the candidate of :mod:`bench.rollup_alternative`;
-* ``grouped by child path, JIT off``: what the pages run now (the settings turn JIT off).
+* ``grouped by child path, JIT on``: as the pages first ran: every count grouped straight by the
+  path prefix of the child the row's organisation sits under, PostgreSQL's JIT on (its default);
+* ``grouped by child path, JIT off``: the same with JIT off (the settings now turn it off);
+* ``by branch, rolled up, JIT off``: every count by branch first, summed to the children in the
+  same statement (:func:`reports.rollup.rolled_up`);
+* ``now``: what the pages run: breakdowns rolled up below the province and grouped by child
+  path over a whole province, the statistics rolled up, JIT off.
 
 The statistics pages are timed for the year in progress (counted from the member table) and for
 last year (read from its frozen figures; the benchmark freezes that year first if it is not
@@ -42,20 +44,27 @@ def jit(setting):
 
 
 @contextmanager
-def path_with_jit():
-    with jit("on"):
+def by_path():
+    from bench import rollup_alternative as alternative
+
+    with (
+        mock.patch("reports.views_statistics.breakdown_of", alternative.breakdown_by_path),
+        mock.patch("reports.statistics.figures._grouped", alternative.grouped_by_path),
+    ):
         yield
 
 
 @contextmanager
-def rolled_up():
-    from bench import rollup_alternative
+def by_path_with_jit():
+    with jit("on"), by_path():
+        yield
 
-    with (
-        jit("off"),
-        mock.patch("reports.views_statistics.breakdown_of", rollup_alternative.breakdown),
-        mock.patch("reports.statistics.figures._grouped", rollup_alternative.grouped),
-    ):
+
+@contextmanager
+def by_branch():
+    from bench import rollup_alternative as alternative
+
+    with mock.patch("reports.views_statistics.breakdown_of", alternative.breakdown_by_branch):
         yield
 
 
@@ -65,9 +74,10 @@ def as_is():
 
 
 ALTERNATIVES = {
-    "grouped by child path, JIT on": path_with_jit,
-    "by branch, rolled up, JIT off": rolled_up,
-    "grouped by child path, JIT off": as_is,
+    "grouped by child path, JIT on": by_path_with_jit,
+    "grouped by child path, JIT off": by_path,
+    "by branch, rolled up, JIT off": by_branch,
+    "now: rolled up below the province, JIT off": as_is,
 }
 
 

@@ -1,76 +1,18 @@
-"""A candidate measured by ``bench.breakdowns`` and not taken: counting rows per organisation
-first, then summing them to the level a page shows, in one statement.
+"""The alternatives ``bench.breakdowns`` measures against what the pages run: every count
+grouped straight by child path, or every count by branch and rolled up."""
 
-The idea: group the members by their branch id (an integer) rather than by the path prefix of the
-child they sit under, and do the join and the substring over the per-branch rows only. With about
-twenty members per branch the per-branch groups are nearly as many as the members (a million for
-two attributes), so the inner aggregate costs more than the join and substring it saves; the
-pages keep grouping by the path prefix directly. Kept here so the comparison can be rerun.
-"""
-
-from django.db import connections
-from django.db.models import F
+from django.db.models import Count
+from django.utils import timezone
 
 from branches.models import Organization
+from members.models import Member
+from reports import breakdowns
 from reports.breakdowns import Breakdown
-from reports.metrics.base import STEP
+from reports.metrics.base import level_key
+from reports.rollup import rolled_up
 
 
-def rolled_up(queryset, organization, depth, *, counts, keys=None, organization_keys=None):
-    """Sum ``counts`` of ``queryset`` by organisation at ``depth`` (and by the values given).
-
-    ``organization`` names the field of ``queryset``'s model pointing at the organisation the
-    rows are counted in ("branch"); ``keys`` maps names to expressions over the rows,
-    ``organization_keys`` names to columns of that organisation ("sector"); ``counts`` maps
-    names to aggregates (``Count``, with or without a filter). Returns a list of dicts: ``key``
-    (the path prefix naming the organisation at ``depth``; an organisation above ``depth`` comes
-    keyed by its own shorter path), the values, and the summed counts.
-    """
-    keys = keys or {}
-    organization_keys = organization_keys or {}
-    inner = (
-        queryset.annotate(rollup_organization=F(f"{organization}_id"), **keys)
-        .values("rollup_organization", *keys)
-        .annotate(**counts)
-        .order_by()
-    )
-    sql, params = inner.query.sql_with_params()
-    connection = connections[queryset.db]
-    qn = connection.ops.quote_name
-    prefix = f"SUBSTR(o.{qn('path')}, 1, {int(depth) * STEP})"  # an integer, never input
-    grouped = [prefix, *(f"t.{qn(k)}" for k in keys)]
-    grouped += [
-        f"o.{qn(Organization._meta.get_field(c).column)}" for c in organization_keys.values()
-    ]
-    names = ["key", *keys, *organization_keys]
-    selected = [
-        f"{expression} AS {qn(name)}" for expression, name in zip(grouped, names, strict=True)
-    ]
-    selected += [f"SUM(t.{qn(name)}) AS {qn(name)}" for name in counts]
-    statement = (
-        f"SELECT {', '.join(selected)} FROM ({sql}) t "
-        f"INNER JOIN {qn(Organization._meta.db_table)} o ON o.{qn('id')} = t.{qn('rollup_organization')} "
-        f"GROUP BY {', '.join(grouped)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        columns = [*names, *counts]
-        return [
-            {
-                **dict(zip(columns, row, strict=True)),
-                **{name: int(row[len(names) + i] or 0) for i, name in enumerate(counts)},
-            }
-            for row in cursor.fetchall()
-        ]
-
-
-def breakdown(root, first, second=None, *, today=None):
-    """:func:`reports.breakdowns.breakdown`, counted by branch and rolled up."""
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from members.models import Member
-
+def _breakdown(count, root, first, second=None, *, today=None):
     today = today or timezone.localdate()
     if second is not None and second.name == first.name:
         second = None
@@ -78,15 +20,9 @@ def breakdown(root, first, second=None, *, today=None):
     keys = {"first": first.expression(today)}
     if second is not None:
         keys["second"] = second.expression(today)
-    rows = rolled_up(
-        Member.objects.in_league().filter(branch__path__startswith=root.path),
-        "branch",
-        root.depth + 1,
-        keys=keys,
-        counts={"n": Count("id")},
-    )
+    members = Member.objects.in_league().filter(branch__path__startswith=root.path)
     cells = {}
-    for row in rows:
+    for row in count(members, root.depth + 1, keys):
         key = (row["key"], row["first"], row.get("second"))
         cells[key] = cells.get(key, 0) + row["n"]
     result = Breakdown(root=root, first=first, second=second, children=children, cells=cells)
@@ -96,12 +32,31 @@ def breakdown(root, first, second=None, *, today=None):
     return result
 
 
-def grouped(queryset, path_field, prefix, depth, **counts):
-    """``reports.statistics.figures._grouped``, counted by organisation and rolled up."""
-    rows = rolled_up(
-        queryset.filter(**{f"{path_field}__startswith": prefix}),
-        path_field.removesuffix("__path"),
-        depth,
-        counts=counts,
+def by_path(members, depth, keys):
+    return breakdowns.by_child_path(members, depth, keys)
+
+
+def by_branch(members, depth, keys):
+    return rolled_up(members, "branch", depth, keys=keys, counts={"n": Count("id")})
+
+
+def breakdown_by_path(root, first, second=None, *, today=None):
+    """:func:`reports.breakdowns.breakdown`, grouped by child path at every level."""
+    return _breakdown(by_path, root, first, second, today=today)
+
+
+def breakdown_by_branch(root, first, second=None, *, today=None):
+    """:func:`reports.breakdowns.breakdown`, counted by branch and rolled up at every level."""
+    return _breakdown(by_branch, root, first, second, today=today)
+
+
+def grouped_by_path(queryset, path_field, prefix, depth, **counts):
+    """``reports.statistics.figures._grouped`` grouped straight by path prefix."""
+    rows = (
+        queryset.filter(**{f"{path_field}__startswith": prefix})
+        .annotate(key=level_key(path_field, depth))
+        .values("key")
+        .annotate(**counts)
+        .order_by()
     )
     return {row.pop("key"): row for row in rows}
