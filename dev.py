@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The two set-up commands of the README.
+"""The set-up commands of the README.
 
     python3 dev.py start   # virtualenv, install, migrate, demo data, server + task worker
+    python3 dev.py setup   # virtualenv, install, migrate; starts nothing (benchmarks, scripts)
     python3 dev.py test    # virtualenv, install, the whole test suite
 
 Only the standard library is used here, so it runs on a fresh machine with Python 3.11+.
@@ -51,8 +52,14 @@ def ensure_virtualenv():
 
 
 def ensure_dotenv():
-    """A local .env with development settings; never used in production."""
-    dotenv = ROOT / ".env"
+    """A local .env with development settings; never used in production.
+
+    ``DJANGO_ENV_FILE`` names another file, or (set empty) none, as in the settings.
+    """
+    name = os.environ.get("DJANGO_ENV_FILE", ".env")
+    if not name:
+        return
+    dotenv = ROOT / name
     if not dotenv.exists():
         dotenv.write_text(
             "# Local development settings written by dev.py; not for production.\n"
@@ -70,13 +77,20 @@ def development_env():
     return env
 
 
-def start():
+def setup():
+    """Virtualenv, requirements, migrations: everything but starting the app."""
     ensure_virtualenv()
     ensure_dotenv()
     env = development_env()
+    database = "the database of DATABASE_URL" if env.get("DATABASE_URL") else "the SQLite database"
+    say(f"Migrating {database}")
+    run(PYTHON, "manage.py", "migrate", "--no-input", "-v", "0", env=env)
+    return env
+
+
+def start():
+    env = setup()
     manage = [PYTHON, "manage.py"]
-    say("Migrating the SQLite database")
-    run(*manage, "migrate", "--no-input", "-v", "0", env=env)
     say("Loading the demo province (first run only)")
     run(*manage, "seed_demo", "--if-empty", env=env)
     say("Starting the task worker")
@@ -106,6 +120,9 @@ def main():
     command, *rest = sys.argv[1:] or ["help"]
     if command == "start":
         start()
+    elif command == "setup":
+        setup()
+        say("Set up; nothing started")
     elif command == "test":
         test(rest)
     else:

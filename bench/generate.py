@@ -476,6 +476,10 @@ def generate(members, orgs, seed=1):
             "close_reason",
             "close_note",
             "closed_at",
+            "sent_on",
+            "refusal_reason",
+            "refusal_note",
+            "withdrawal_note",
             "created_at",
             "updated_at",
         ]
@@ -506,6 +510,10 @@ def generate(members, orgs, seed=1):
                     "",
                     "",
                     None,
+                    moved_on,
+                    "",
+                    "",
+                    "",
                     stamp,
                     stamp,
                 ]

@@ -259,6 +259,138 @@ def http_section(data):
     return lines
 
 
+def register_lookup_section(data):
+    lines = [
+        "## Register look-up (`UnusedNumber.objects.containing`)",
+        "",
+        f"`{COMMAND.format('register_lookup')}`",
+        "",
+        "Every single-member save asks which register entry holds its number. The register gets",
+        "N extra entries (in a transaction rolled back afterwards), then the same "
+        f"{data['lookups']} random",
+        "numbers are looked up with the earlier spelling (`first <= n AND last >= n`) and with the",
+        "current one (`int8range(first, last, '[]') @> n`, the GiST index of the exclusion",
+        "constraint).",
+        "",
+        "| register entries | spelling | p50 | p95 | index used |",
+        "|---:|---|---:|---:|---|",
+    ]
+    for run in data["runs"]:
+        for way in ("comparisons", "gist"):
+            r = run[way]
+            lines.append(
+                f"| {run['entries']:,} | {way} | {r['p50_ms']} ms | {r['p95_ms']} ms "
+                f"| {', '.join(r['indexes']) or 'none (table scan)'} |"
+            )
+    sizes = [run["entries"] for run in data["runs"]]
+    gist = [run["gist"]["p50_ms"] for run in data["runs"]]
+    lines += [
+        "",
+        f"From {sizes[0]:,} to {sizes[-1]:,} entries the GiST look-up's p50 goes from "
+        f"{gist[0]} ms to {gist[-1]} ms; the comparisons' from "
+        f"{data['runs'][0]['comparisons']['p50_ms']} ms to "
+        f"{data['runs'][-1]['comparisons']['p50_ms']} ms.",
+    ]
+    if "load_average" in data:
+        lines += [
+            "",
+            f"The machine's load average was {data['load_average']} when this ran "
+            f"({data['machine']['cores']} cores).",
+        ]
+    return lines
+
+
+def rust_writer_section(data):
+    runs = {run["alternative"]: run for run in data["runs"]}
+    ours, rust = runs["xlsxwriter"], runs["rustpy"]
+    lines = [
+        "## Export writer: rustpy-xlsxwriter evaluated, not adopted",
+        "",
+        "`python -m bench.rust_writer` (no database; rustpy-xlsxwriter "
+        f"{data['rustpy_version']} installed for the run only)",
+        "",
+        f"{data['rows']:,} synthetic rows of table 1-1 in its own columns, each writer in its own "
+        "process.",
+        "",
+        "| writer | seconds | rows/s | file | peak memory |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, run in (("XlsxWriter (the project's writer)", ours), ("rustpy-xlsxwriter", rust)):
+        lines.append(
+            f"| {name} | {run['seconds']} | {run['rows_per_s']:,} "
+            f"| {run['bytes'] / 2**20:.1f} MB | {run['peak_mb']} MB |"
+        )
+    lines += [
+        "",
+        f"rustpy-xlsxwriter wrote the rows {ours['seconds'] / rust['seconds']:.1f} × faster. "
+        "It is not adopted: the one writer interface must also do what its API cannot, and a",
+        "writer that passed only some of the writer tests would have to give up stamped tables.",
+        "",
+        "| duty of the writer interface | rustpy-xlsxwriter | why |",
+        "|---|---|---|",
+    ]
+    for duty in data["duties"]:
+        lines.append(f"| {duty['duty']} | {'yes' if duty['possible'] else 'no'} | {duty['why']} |")
+    probe = data.get("quote_prefix_per_cell", {})
+    if probe:
+        lines += [
+            "",
+            "Checked on the files written: the quote prefix sits on the formula-like cell and "
+            f"not on its plain neighbour — XlsxWriter {'yes' if probe['xlsxwriter'] else 'no'}, "
+            f"rustpy-xlsxwriter {'yes' if probe['rustpy'] else 'no'}.",
+        ]
+    lines += [
+        "",
+        f"The machine's load average was {data['load_average']} when this ran "
+        f"({data['machine']['cores']} cores).",
+    ]
+    return lines
+
+
+def member_indexes_section(data):
+    import statistics
+
+    def mean_ms_per_1000(kind):
+        values = [run["insert_seconds"] for run in data["runs"] if run["indexes"] == kind]
+        return statistics.mean(values) * 1000 / (data["rows"] / 1000)
+
+    sizes = next(run["index_bytes"] for run in data["runs"] if "index_bytes" in run)
+    before, after = mean_ms_per_1000("before"), mean_ms_per_1000("after")
+    per_million = 10**6 / data["members"]
+    lines = [
+        "## Member table: three redundant indexes dropped (migration 0012)",
+        "",
+        f"`{COMMAND.format('member_indexes')}`",
+        "",
+        f"On {data['members']:,} members; the dropped indexes created again in a transaction rolled "
+        "back, then "
+        f"{data['rows']:,} member rows inserted with and without them "
+        f"({len(data['runs']) // 2} times each, alternating).",
+        "",
+        "| index dropped | size | per million members |",
+        "|---|---:|---:|",
+    ]
+    for name, size in sizes.items():
+        lines.append(f"| `{name}` | {size / 2**20:.1f} MB | {size * per_million / 2**20:.0f} MB |")
+    lines += [
+        "",
+        f"Inserting members: {before:.1f} ms per 1,000 rows with them, {after:.1f} ms without "
+        f"({(1 - after / before) * 100:.0f}% less). The member table's indexes now take "
+        f"{data['indexes_bytes_after'] / 2**20:.0f} MB in all.",
+        "",
+        "The look-ups they could have served still use an index:",
+        "",
+    ]
+    for lookup, indexes in data["lookups"].items():
+        lines.append(f"- {lookup}: {', '.join(f'`{i}`' for i in indexes) or 'none'}")
+    lines += [
+        "",
+        f"The machine's load average was {data['load_average']} when this ran "
+        f"({data['machine']['cores']} cores).",
+    ]
+    return lines
+
+
 def main():
     sections = []
     machine = None
@@ -270,6 +402,9 @@ def main():
         "dashboards",
         "breakdowns",
         "admin_list",
+        "register_lookup",
+        "member_indexes",
+        "rust_writer",
         "http_load",
     ):
         data = load(name)
@@ -304,6 +439,12 @@ def main():
                     dict.fromkeys(data["pages"], 500),
                 )
             )
+        elif name == "member_indexes":
+            sections.append(member_indexes_section(data))
+        elif name == "rust_writer":
+            sections.append(rust_writer_section(data))
+        elif name == "register_lookup":
+            sections.append(register_lookup_section(data))
         else:
             sections.append(http_section(data))
     intro = (ROOT / "bench" / "INTRO.md").read_text().rstrip()

@@ -326,6 +326,23 @@ def status_changes_decidable_q(user, via="member__branch__"):
     return condition if root is None else condition & ~Q(**{f"{via}pk": root.pk})
 
 
+def can_record_registration(user, branch):
+    """Whether the user may record and submit the yearly registration (团籍注册) of ``branch``:
+    its secretary, or committee staff above it (a branch without a secretary of its own)."""
+    return can_propose_status_change(user, branch)
+
+
+def can_certify_registration(user, branch):
+    """Whether the user may certify (审核通过) or return the registration of ``branch``: a
+    committee above the branch, never the branch itself; provincial staff anything."""
+    return can_decide_status_change(user, branch)
+
+
+def registrations_certifiable_q(user, via="branch__"):
+    """The queryset form of :func:`can_certify_registration`."""
+    return status_changes_decidable_q(user, via)
+
+
 def sees_full_id_numbers(user, organization):
     """Whether ``user`` reads whole ID numbers and birth dates of the members of branch
     ``organization``: only those who edit those records (the branch's secretary, provincial

@@ -35,7 +35,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
         "ranked_kind",
         "is_active",
     ]
-    list_filter = ["year", "is_active", "metric"]
+    list_filter = ["year", "kind", "is_active", "metric"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["take_snapshot"]

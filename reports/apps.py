@@ -8,7 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from branches.services import register_school_code_places
+        from members.moves.transfers import register_figures_reader
         from reports import admin_schools  # noqa: F401  (registers the school admins)
+        from reports.metrics.transfers import transfer_figures_of
+        from reports.registration import admin  # noqa: F401  (registers the registration admins)
         from reports.schools.lines import education_places
         from reports.submissions.exporting import export_response
         from spreadsheets import exporting
@@ -17,3 +20,5 @@ class ReportsConfig(AppConfig):
         exporting.install(export_response)
         # Only provincial staff move an education row out of another city's reconciliation.
         register_school_code_places(education_places)
+        # The moves pages show the transfer figures, which are the reports app's.
+        register_figures_reader(transfer_figures_of)

@@ -13,7 +13,7 @@ from members.models import OrganizationTally
 from reports import schools
 from reports.campaigns import deadlines_for, default_campaign, light
 from reports.charts import bar_chart
-from reports.metrics import all_figures, children_and_total
+from reports.metrics import all_figures, children_and_total, figures_shown
 from reports.models import Campaign
 from reports.snapshots import latest_snapshot, snapshot_values
 
@@ -137,7 +137,7 @@ def build_dashboard(
         campaigns=campaigns,
         campaign=campaign,
         deadlines=deadlines_for(organization, campaigns, today=today),
-        figures=all_figures(),
+        figures=figures_shown(campaign),
         rows=rows,
         total=total,
         chart=chart,

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Campaign
+from reports.models import Campaign, CampaignKind
 from reports.tables.base import TABLES, table_kinds
 from spreadsheets.reader import SpreadsheetError, check_upload
 
@@ -54,6 +54,7 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "slug",
             "name",
+            "kind",
             "year",
             "deadline",
             "metric",
@@ -71,11 +72,17 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            self.fields["kind"].required = False
         if self.instance.pk:
             known = set(table_kinds())
             self.initial["submission_tables"] = [
                 kind for kind in self.instance.named_table_kinds if kind in known
             ]
+
+    def clean_kind(self):
+        # Left out of a posted form (older scripts, the admin without the field): a general one.
+        return self.cleaned_data.get("kind") or CampaignKind.GENERAL
 
     def clean_submission_tables(self):
         return ",".join(self.cleaned_data["submission_tables"])

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports import views, views_schools, views_statistics
+from reports.registration import views as views_registration
 from reports.submissions import views as views_submissions
 from reports.submissions import views_exports
 
@@ -19,6 +20,33 @@ urlpatterns = [
     path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
     path("schools/", views_schools.reconciliation, name="schools"),
     path("schools/explain/", views_schools.explain, name="school_explain"),
+    path("registration/", views_registration.overview, name="registration"),
+    path(
+        "registration/branch/<str:code>/",
+        views_registration.branch_page,
+        name="registration_branch",
+    ),
+    path(
+        "registration/branch/<str:code>/submit/",
+        views_registration.branch_submit,
+        name="registration_submit",
+    ),
+    path(
+        "registration/branch/<str:code>/sheet/",
+        views_registration.branch_sheet,
+        name="registration_sheet",
+    ),
+    path(
+        "registration/branch/<str:code>/errors/<str:token>/",
+        views_registration.error_report,
+        name="registration_errors",
+    ),
+    path("registration/<int:pk>/certify/", views_registration.certify, name="registration_certify"),
+    path(
+        "registration/<int:pk>/return/",
+        views_registration.return_registration,
+        name="registration_return",
+    ),
     path("breakdown/", views_statistics.breakdown, name="breakdown"),
     path("statistics/", views_statistics.statistics, name="statistics"),
     path("statistics/declines/", views_statistics.declines, name="statistics_declines"),

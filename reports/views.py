@@ -10,9 +10,11 @@ from reports.dashboard import breadcrumb, build_dashboard
 from reports.models import Campaign
 from reports.ranking import draft_notice, ranked_level, ranking
 from reports.snapshots import latest_snapshot
+from youthleague.db_router import replica_reads
 
 
 @login_required
+@replica_reads
 def dashboard(request):
     """A committee's view of its children against the campaigns; a branch gets its own page."""
     user = request.user
@@ -62,6 +64,7 @@ def branch_page(request, branch):
 
 
 @login_required
+@replica_reads
 def notice(request):
     """The ranking below the organisation asked for (``?org=CODE``, default the user's own) and
     the paragraph naming those on the wrong side of the threshold."""

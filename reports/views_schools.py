@@ -14,6 +14,7 @@ from reports import schools
 from reports.dashboard import breadcrumb
 from reports.forms_schools import ExplanationForm
 from reports.models.schools import FIRST_YEAR, LAST_YEAR
+from youthleague.db_router import replica_reads
 
 
 def _organization(request):
@@ -53,6 +54,7 @@ def _trail(user, organization):
 
 
 @login_required
+@replica_reads
 def reconciliation(request):
     """Schools of the subtree against the education figures, private schools first."""
     organization = _organization(request)

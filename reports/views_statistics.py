@@ -26,6 +26,7 @@ from reports.statistics.comparison import (
     statistics_for,
 )
 from reports.statistics.figures import FIGURES_BY_NAME
+from youthleague.db_router import replica_reads
 
 
 def _organization(request, param="org"):
@@ -53,6 +54,7 @@ def _year(request):
 
 
 @login_required
+@replica_reads
 def breakdown(request):
     """The active members of a committee's subtree by one or two attributes, and per child."""
     organization = _organization(request)
@@ -84,6 +86,7 @@ def _statistics_url(name, organization, year):
 
 
 @login_required
+@replica_reads
 def statistics(request):
     """团内统计: the year's figures of each child against last year's frozen figures."""
     organization = _organization(request)
@@ -104,6 +107,7 @@ def statistics(request):
 
 
 @login_required
+@replica_reads
 def declines(request):
     """The declines of the organisation and its children that need an explanation."""
     organization = _organization(request)

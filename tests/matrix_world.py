@@ -27,16 +27,20 @@ from members.models import LookupLog
 from members.models.moves import Reason
 from members.moves.services import move_create
 from reports.models import (
+    BranchRegistration,
     Campaign,
     CampaignForward,
+    CampaignKind,
     EducationCount,
     Explanation,
     ExportJob,
     ExportLog,
     Issuer,
+    MemberRegistration,
     Snapshot,
 )
 from reports.models.exports import Channel
+from reports.registration import services as registration
 from reports.submissions.services import submission_create
 from spreadsheets.models import ImportJob
 from tests import factories
@@ -297,6 +301,37 @@ def build_world():
             None,
             rule=_own_job,
         )
+
+    # a registration year: each branch's results recorded and submitted, B's certified
+    year = world.place(
+        Campaign.objects.create(
+            slug="matrix-registration",
+            name="团籍注册",
+            kind=CampaignKind.REGISTRATION,
+            year=2024,
+            deadline=timezone.localdate() + timedelta(days=60),
+            metric="registration_ratio",
+            threshold="0.9",
+        ),
+        None,
+    )
+    for holder in holders:
+        registration_entries = [
+            {"member": m, "result": "registered", "reason": "", "grade": "qualified"}
+            for m in registration.members_to_register(holder)
+        ]
+        registration.registrations_save(
+            campaign=year, branch=holder, user=users["province"], entries=registration_entries
+        )
+        for record in MemberRegistration.objects.filter(campaign=year, branch=holder):
+            world.place(record, holder)
+        submitted = registration.branch_registration_submit(
+            campaign=year, branch=holder, user=users["province"]
+        )
+        world.place(submitted, holder)
+    registration.branch_registration_certify(
+        registration=world.objects[BranchRegistration][0].obj, user=users["county"]
+    )
 
     # cadres: one in post in a committee and a branch of each city
     for code in ("K", "B", "S", "K2", "F"):

@@ -22,3 +22,6 @@ STORAGES = {
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="youthleague-test-media-"))  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Tests run in a transaction the replicas cannot see: reads stay on the primary except in the
+# router's own tests (tests/test_db_router.py), which commit their data.
+REPLICA_READS = False

@@ -17,7 +17,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from branches.models import Role
-from reports.models import Campaign, ExportJob, ExportLog, Submission
+from reports.models import Campaign, CampaignKind, ExportJob, ExportLog, Submission
 from reports.submissions.services import submission_create
 from spreadsheets.tables import table_kinds
 from tests import factories
@@ -153,6 +153,38 @@ def admin_roster(client, p, user, settings, on_commit):
     return ["roster"]
 
 
+def _registration_year():
+    return Campaign.objects.create(
+        slug="registration",
+        name="团籍注册",
+        kind=CampaignKind.REGISTRATION,
+        year=2024,
+        deadline=timezone.localdate() + timedelta(days=5),
+    )
+
+
+def registration_sheet(client, p, user, settings, on_commit):
+    year = _registration_year()
+    response = client.get(
+        reverse("reports:registration_sheet", args=[p.b1.code]), {"campaign": year.slug}
+    )
+    assert response.status_code == HTTPStatus.OK
+    return ["registration_sheet"]
+
+
+def registration_errors(client, p, user, settings, on_commit):
+    year = _registration_year()
+    header = ["序号", "姓名", "公民身份号码", "注册结果", "暂缓或不予注册原因", "评议等次"]
+    rejected = client.post(
+        reverse("reports:registration_branch", args=[p.b1.code]),
+        {"action": "upload", "campaign": year.slug, "file": xlsx_upload(header, [["?"] * 6])},
+    )
+    token = rejected.context["report_token"]
+    response = client.get(reverse("reports:registration_errors", args=[p.b1.code, token]))
+    assert response.status_code == HTTPStatus.OK
+    return ["registration_errors"]
+
+
 IMPORT_FILE_SUFFIXES = ("_table_template", "_table_error_report")
 
 CASES = {
@@ -162,6 +194,8 @@ CASES = {
     "members:lookup": lookup,
     "moves:class_template": class_template,
     "admin:members_member_roster_export": admin_roster,
+    "reports:registration_sheet": registration_sheet,
+    "reports:registration_errors": registration_errors,
 }
 
 

@@ -35,7 +35,7 @@ from django.urls.resolvers import RoutePattern
 
 from branches.models import Organization
 from members.models import Member, Move
-from reports.models import Campaign, ExportJob, Submission, SubmissionFile
+from reports.models import BranchRegistration, Campaign, ExportJob, Submission, SubmissionFile
 from reports.tables.base import table_kinds
 from spreadsheets.models import ImportJob
 from tests.matrix_world import ROLES, Placed, build_world
@@ -223,11 +223,50 @@ def _confirming_side(world, role, placed):
     return role not in ("secretary", "anonymous") and world.visible(role, placed)
 
 
+def _answering_side(world, role, placed):
+    """A move is refused by the side of its destination organisation, only while it waits for
+    an answer; the world's moves lead outside the system, so nobody finds the page."""
+    move = placed.obj
+    return (
+        move.is_in_system
+        and move.is_pending
+        and role not in ("secretary", "anonymous")
+        and world.sees(role, move.destination_organization)
+    )
+
+
+def _resending_side(world, role, placed):
+    """A refused or expired move is resent by the committees following it; others find no
+    page (the world's moves wait for an answer, so nobody does)."""
+    return (
+        placed.obj.is_returned
+        and role not in ("secretary", "anonymous")
+        and world.visible(role, placed)
+    )
+
+
 def _class_codes(world, leaf):
     return [
         Case(leaf.url([p.obj.code]), p)
         for p in world.objects[Organization]
         if p.obj.kind == Organization.Kind.CLASS_BRANCH
+    ]
+
+
+def _branch_codes(world, leaf):
+    return [
+        Case(leaf.url([p.obj.code]), p)
+        for p in world.objects[Organization]
+        if p.obj.kind in (Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH)
+    ]
+
+
+def _registration_error_reports(world, leaf):
+    """An error report belongs to the uploader's session: any other token is 404 for all."""
+    return [
+        Case(leaf.url([p.obj.code, "0" * 16]), p, audience=lambda world, role, placed: False)
+        for p in world.objects[Organization]
+        if p.obj.kind in (Organization.Kind.BRANCH, Organization.Kind.CLASS_BRANCH)
     ]
 
 
@@ -249,10 +288,19 @@ FILLERS = {
     "moves:contact": _by_pk(Move),
     "moves:close": _by_pk(Move),
     "moves:confirm": _by_pk(Move, audience=_confirming_side),
+    "moves:refuse": _by_pk(Move, audience=_answering_side),
+    "moves:withdraw": _by_pk(Move),
+    "moves:resend": _by_pk(Move, audience=_resending_side),
     "moves:class": _class_codes,
     "moves:class_template": _class_codes,
     "moves:close_class": _class_codes,
     "members:status": _by_pk(Member),
+    "reports:registration_branch": _branch_codes,
+    "reports:registration_submit": _branch_codes,
+    "reports:registration_sheet": _branch_codes,
+    "reports:registration_errors": _registration_error_reports,
+    "reports:registration_certify": _by_pk(BranchRegistration),
+    "reports:registration_return": _by_pk(BranchRegistration),
 }
 
 

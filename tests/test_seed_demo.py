@@ -41,6 +41,7 @@ def test_seed_demo_builds_the_province():
     users = get_user_model().objects.filter(username__in=[d.username for d in DEMO_LOGINS])
     roles = {access.role_of(user) for user in users}
     assert roles == set(Role)
+    assert_registration_year_in_progress()
     # Last year's statistics are frozen; this year shows one decline explained, one not.
     year = timezone.localdate().year
     frozen = YearEndFigures.objects.filter(year=year - 1)
@@ -48,6 +49,25 @@ def test_seed_demo_builds_the_province():
     declines = statistics_for(root, year).declines
     assert any(c.explanation for _line, c in declines)
     assert any(c.unexplained for _line, c in declines)
+
+
+def assert_registration_year_in_progress():
+    """A registration year with branches certified, awaiting, one returned and one late, and
+    branches not done; the university forwarded it."""
+    from reports.metrics import figures_for
+    from reports.models import BranchRegistration, Campaign
+    from reports.models import BranchRegistrationStatus as Status
+
+    (year,) = Campaign.objects.registration_years()
+    assert year.forwards.filter(organization__code="XMU").exists()
+    statuses = list(BranchRegistration.objects.values_list("status", flat=True))
+    assert statuses.count(Status.CERTIFIED) >= 2 and Status.SUBMITTED in statuses
+    (returned,) = BranchRegistration.objects.filter(status=Status.RETURNED)
+    assert returned.return_reason
+    assert BranchRegistration.objects.filter(late=True).count() == 1
+    figures = figures_for(Organization.objects.get(depth=1), year)
+    assert figures["registration_branches_not_done"] > 0
+    assert 0 < figures["registration_ratio"] < 1
 
 
 @override_settings(DEBUG=True)

@@ -20,6 +20,7 @@ PRODUCTION = {
 def manage(*args, env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.pop("DATABASE_URL", None)
+    clean.pop("DATABASE_REPLICA_URLS", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -78,3 +79,34 @@ def test_requirements_are_pinned():
             line = line.strip()
             if line and not line.startswith(("#", "-r")):
                 assert "==" in line, f"{name}: {line} is not pinned"
+
+
+def test_replica_urls_add_replica_aliases_and_the_router():
+    show = (
+        "from django.conf import settings as s; d = s.DATABASES;"
+        "print(s.REPLICA_DATABASES, d['replica2']['PORT'], d['replica1']['TEST']['MIRROR'],"
+        " d['replica1']['OPTIONS'], s.DATABASE_ROUTERS)"
+    )
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://app@db:5432/yl",
+        "DATABASE_REPLICA_URLS": "postgres://app@r1:5432/yl, postgres://app@r2:6432/yl",
+    }
+    result = manage("shell", "--no-imports", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == (
+        "['replica1', 'replica2'] 6432 default {'connect_timeout': 2}"
+        " ['youthleague.db_router.ReplicaRouter']"
+    )
+
+
+def test_without_replicas_there_is_no_router():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(list(s.DATABASES), s.DATABASE_ROUTERS)",
+        env=PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['default'] []"

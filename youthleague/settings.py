@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "youthleague.db_router.ReadYourWritesMiddleware",
     "youthleague.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,6 +151,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+
+# Read replicas (comma-separated URLs): aliases replica1, replica2, ... Reads of dashboards,
+# reports, look-ups and exports go to a healthy one; see youthleague/db_router.py. In tests each
+# mirrors the primary's test database (a streaming replica copies the whole cluster).
+REPLICA_DATABASES = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is skipped, not waited for.
+        DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES.append(_alias)
+# Replica-safe reads go to a replica at all (the test settings turn it off but for the tests
+# of the router, whose data is committed where a replica can see it).
+REPLICA_READS = env_bool("DJANGO_REPLICA_READS", True)
+# A replica whose replay lags more than this is skipped; its health is checked at most this often.
+REPLICA_MAX_LAG_SECONDS = env_int("DJANGO_REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_HEALTH_CACHE_SECONDS = env_int("DJANGO_REPLICA_HEALTH_CACHE_SECONDS", 5)
+# A user who wrote within this many seconds reads from the primary.
+READ_YOUR_WRITES_SECONDS = env_int("DJANGO_READ_YOUR_WRITES_SECONDS", 10)
+if REPLICA_DATABASES:
+    DATABASE_ROUTERS = ["youthleague.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -283,6 +309,9 @@ YOUTHLEAGUE = {
     "INTERCHANGEABLE_NUMBER_YEARS": ((2017, 2018),),
     # A moved member who has not reported this many days after the move is overdue.
     "MOVE_OVERDUE_DAYS": env_int("DJANGO_MOVE_OVERDUE_DAYS", 30),
+    # A move into an organisation of the system left unanswered this many days after it was
+    # sent expires on both sides (and counts as overdue).
+    "MOVE_EXPIRY_DAYS": env_int("DJANGO_MOVE_EXPIRY_DAYS", 90),
     # Terms of cadres ending within this many days are listed for re-election (换届提醒).
     "CADRE_TERM_WARNING_DAYS": 90,
     # Annual statistics: a figure that fell by more than this share of last year's frozen figure

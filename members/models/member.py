@@ -157,15 +157,19 @@ class Member(models.Model):
         unique=True,
         error_messages={"unique": _("This number is already used; contact the committee above.")},
     )
+    # Both foreign keys are the first column of a composite index (Meta.indexes), which serves
+    # their look-ups; a single-column index of their own would only cost writes.
     developing_organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="developed_members",
         verbose_name=_("developing organisation"),
+        db_index=False,
     )
     branch = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="members",
         verbose_name=_("current branch"),
         limit_choices_to={"kind__in": BRANCH_KINDS},
@@ -207,9 +211,7 @@ class Member(models.Model):
                 name="member_initials_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
-            models.Index(
-                fields=["id_number"], name="member_id_prefix_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            # id_number is unique: PostgreSQL already has its pattern index (``..._like``).
             models.Index(fields=["branch", "join_date"], name="member_branch_join_idx"),
             models.Index(fields=["status", "birth_date"], name="member_status_birth_idx"),
             models.Index(

@@ -41,10 +41,39 @@ class DestinationKind(models.TextChoices):
 
 
 class State(models.TextChoices):
+    """Where a move stands; the transitions are the services' (:mod:`members.moves.transfers`).
+
+    ``moved`` and ``contacted`` wait for the receiving side's answer; ``refused`` and ``expired``
+    are back with the developing side, which resends or closes; the rest are final.
+    """
+
     MOVED = "moved", _("moved")
     CONTACTED = "contacted", _("contacted")
     REPORTED = "reported", _("reported")
     CLOSED = "closed", _("closed")
+    REFUSED = "refused", _("refused by the receiving side")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    EXPIRED = "expired", _("expired without an answer")
+
+
+class RefusalReason(models.TextChoices):
+    NOT_FOUND = "not_found", _("no such person here")
+    NOT_OURS = "not_ours", _("does not belong to this organisation")
+    WRONG_DETAILS = "wrong_details", _("the details are wrong")
+    OTHER = "other", _("other (explain in the note)")
+
+
+class Step(models.TextChoices):
+    """A step in a move's history, stored as the history record's change reason."""
+
+    SENT = "sent", _("sent")
+    CONTACTED = "contacted", _("contact recorded")
+    CONFIRMED = "confirmed", _("report-in confirmed")
+    REFUSED = "refused", _("refused by the receiving side")
+    RESENT = "resent", _("corrected and resent")
+    WITHDRAWN = "withdrawn", _("withdrawn by the sender")
+    CLOSED = "closed", _("closed")
+    EXPIRED = "expired", _("expired without an answer")
 
 
 class CloseReason(models.TextChoices):
@@ -56,7 +85,12 @@ class CloseReason(models.TextChoices):
     OTHER = "other", _("other (explain in the note)")
 
 
+# Waiting for the receiving side's answer.
 PENDING_STATES = (State.MOVED, State.CONTACTED)
+# Answered "no" (refused) or not at all (expired): back with the developing side.
+RETURNED_STATES = (State.REFUSED, State.EXPIRED)
+# Not finished: a member has at most one such move.
+OPEN_STATES = PENDING_STATES + RETURNED_STATES
 
 
 def overdue_days():
@@ -69,13 +103,56 @@ def overdue_cutoff(today=None):
     return (today or timezone.localdate()) - timedelta(days=overdue_days())
 
 
+def expiry_days():
+    """Days without an answer after which a move into an organisation of the system expires."""
+    return settings.YOUTHLEAGUE.get("MOVE_EXPIRY_DAYS", 90)
+
+
+def expiry_cutoff(today=None):
+    """Moves sent on or before this day and still unanswered have expired."""
+    return (today or timezone.localdate()) - timedelta(days=expiry_days())
+
+
+def expiry_due_q(today=None):
+    """Moves into the system still waiting for an answer ``MOVE_EXPIRY_DAYS`` after sending."""
+    return Q(
+        state__in=PENDING_STATES,
+        destination_kind=DestinationKind.ORGANIZATION,
+        sent_on__lte=expiry_cutoff(today),
+    )
+
+
+def overdue_q(today=None):
+    """The one overdue rule: pending past ``MOVE_OVERDUE_DAYS`` after the move, or expired
+    (marked so, or due to be marked by the next expiry run)."""
+    return (
+        Q(state__in=PENDING_STATES, moved_on__lt=overdue_cutoff(today))
+        | Q(state=State.EXPIRED)
+        | expiry_due_q(today)
+    )
+
+
 class MoveQuerySet(models.QuerySet):
     def pending(self):
         """Moves whose member has not reported yet (moved or contacted)."""
         return self.filter(state__in=PENDING_STATES)
 
+    def open(self):
+        """Moves not finished: pending, refused or expired."""
+        return self.filter(state__in=OPEN_STATES)
+
     def overdue(self, today=None):
-        return self.pending().filter(moved_on__lt=overdue_cutoff(today))
+        """Moves overdue by :func:`overdue_q`, the one rule every list and figure uses."""
+        return self.filter(overdue_q(today))
+
+    def refused(self):
+        """Moves the receiving side refused that the developing side has not yet resent or
+        closed (a resent move is pending again, a closed one final)."""
+        return self.filter(state=State.REFUSED)
+
+    def expiry_due(self, today=None):
+        """Pending moves into the system sent ``MOVE_EXPIRY_DAYS`` or more days ago."""
+        return self.filter(expiry_due_q(today))
 
     def visible_to(self, user):
         """Moves the user may see: the member's developing organisation, the branch they left or
@@ -91,6 +168,16 @@ class MoveQuerySet(models.QuerySet):
         if not access.can(user, access.Capability.FOLLOW_MOVES):
             return self.none()
         return access.scope_queryset(user, self, via="member__developing_organization__")
+
+    def sent_by(self, user):
+        """Moves the user may withdraw as the sender: the developing side or the side of the
+        branch the member left."""
+        if not access.can(user, access.Capability.FOLLOW_MOVES):
+            return self.none()
+        return self.filter(
+            access.in_scope_q(user, "member__developing_organization__")
+            | access.in_scope_q(user, "from_branch__")
+        )
 
     def incoming_for(self, user):
         """Moves into an organisation of the user's scope: the receiving side's inbox."""
@@ -116,10 +203,7 @@ class MoveQuerySet(models.QuerySet):
         """Overdue moves first, then the oldest first."""
         return self.annotate(
             overdue_rank=models.Case(
-                models.When(
-                    Q(state__in=PENDING_STATES, moved_on__lt=overdue_cutoff(today)),
-                    then=models.Value(0),
-                ),
+                models.When(overdue_q(today), then=models.Value(0)),
                 default=models.Value(1),
             )
         ).order_by("overdue_rank", "moved_on", "pk")
@@ -144,6 +228,8 @@ class Move(models.Model):
     DestinationKind = DestinationKind
     State = State
     CloseReason = CloseReason
+    RefusalReason = RefusalReason
+    Step = Step
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="moves", verbose_name=_("member")
@@ -235,6 +321,30 @@ class Move(models.Model):
     close_note = models.TextField(_("closing note"), blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     closed_by = _user_fk(_("closed by"), "+")
+    sent_on = models.DateField(
+        _("sent on"),
+        default=timezone.localdate,
+        editable=False,
+        help_text=_("The day the move was last sent to its destination."),
+    )
+    refusal_reason = models.CharField(
+        _("reason for refusing"),
+        max_length=20,
+        choices=RefusalReason.choices,
+        blank=True,
+        editable=False,
+    )
+    refusal_note = models.TextField(_("refusal note"), blank=True, editable=False)
+    refused_at = models.DateTimeField(_("refused at"), null=True, blank=True, editable=False)
+    refused_by = _user_fk(_("refused by"), "+")
+    withdrawal_note = models.TextField(_("withdrawal note"), blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = _user_fk(_("withdrawn by"), "+")
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True, editable=False)
+    # Days from the last sending to the confirmation, for the median of the transfer figures.
+    days_to_confirm = models.PositiveIntegerField(
+        _("days to confirm"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     created_by = _user_fk(_("recorded by"), "+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -289,8 +399,27 @@ class Move(models.Model):
             models.CheckConstraint(
                 condition=Q(state=State.MOVED, contacted_at__isnull=True)
                 | Q(state=State.CONTACTED, contacted_at__isnull=False)
-                | Q(state__in=[State.REPORTED, State.CLOSED]),
+                | ~Q(state__in=[State.MOVED, State.CONTACTED]),
                 name="move_contact_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(refusal_reason__in=["", *RefusalReason.values]),
+                name="move_refusal_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.REFUSED, refused_at__isnull=False) & ~Q(refusal_reason="")
+                | ~Q(state=State.REFUSED) & Q(refused_at__isnull=True, refusal_reason=""),
+                name="move_refusal_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.WITHDRAWN, withdrawn_at__isnull=False)
+                | ~Q(state=State.WITHDRAWN) & Q(withdrawn_at__isnull=True),
+                name="move_withdrawal_matches_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=State.EXPIRED, expired_at__isnull=False)
+                | ~Q(state=State.EXPIRED) & Q(expired_at__isnull=True),
+                name="move_expiry_matches_state",
             ),
             models.CheckConstraint(
                 condition=Q(state=State.REPORTED, reported_at__isnull=False)
@@ -312,8 +441,8 @@ class Move(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["member"],
-                condition=Q(state__in=PENDING_STATES),
-                name="move_one_pending_per_member",
+                condition=Q(state__in=OPEN_STATES),
+                name="move_one_open_per_member",
                 violation_error_message=_(
                     "This member already has a move that has not been reported or closed."
                 ),
@@ -365,8 +494,24 @@ class Move(models.Model):
     def is_pending(self):
         return self.state in PENDING_STATES
 
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def is_returned(self):
+        """Refused or expired: back with the developing side to resend or close."""
+        return self.state in RETURNED_STATES
+
     def is_overdue(self, today=None):
-        return self.is_pending and self.moved_on < overdue_cutoff(today)
+        """:func:`overdue_q` for one move."""
+        if self.state == State.EXPIRED:
+            return True
+        if not self.is_pending:
+            return False
+        if self.moved_on < overdue_cutoff(today):
+            return True
+        return self.is_in_system and self.sent_on <= expiry_cutoff(today)
 
     @property
     def days_since_move(self):

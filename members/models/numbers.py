@@ -13,7 +13,7 @@ overlap. PostgreSQL enforces that with an exclusion constraint (migration ``0002
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q
+from django.db.models import F, OuterRef, Q, Value
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -245,9 +245,40 @@ class NumberStatus(models.TextChoices):
     LOST = "lost", pgettext_lazy("number status", "lost")
 
 
+class SpanContains(models.Func):
+    """``first <= number <= last`` of the row's span.
+
+    PostgreSQL answers it as ``int8range(first, last, '[]') @> number``, the expression of the
+    register's exclusion constraint, so that its GiST index finds the one entry at any register
+    size (the two comparisons would scan the b-tree from one end). Elsewhere: the comparisons.
+    """
+
+    output_field = models.BooleanField()
+
+    def __init__(self, number):
+        super().__init__(
+            F("first"), F("last"), Value(int(number), output_field=models.BigIntegerField())
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (first, first_params), (last, last_params), (number, number_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"({first} <= {number} AND {last} >= {number})"
+        return sql, (*first_params, *number_params, *last_params, *number_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (first, first_params), (last, last_params), (number, number_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"int8range({first}, {last}, '[]') @> ({number})::bigint"
+        return sql, (*first_params, *last_params, *number_params)
+
+
 class UnusedNumberQuerySet(models.QuerySet):
     def containing(self, number):
-        return self.filter(first__lte=number, last__gte=number)
+        """The register entry holding ``number`` (at most one: entries never overlap)."""
+        return self.filter(SpanContains(number))
 
     def overlapping(self, first, last):
         return self.filter(first__lte=last, last__gte=first)

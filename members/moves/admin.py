@@ -15,7 +15,7 @@ from branches import access
 from branches.admin_scoping import ScopedAdminMixin
 from branches.models import Organization
 from members.models import Move
-from members.models.moves import PENDING_STATES, overdue_cutoff
+from members.models.moves import overdue_q
 from members.moves.importing import MOVE_IMPORT
 from spreadsheets.admin import TableImportAdminMixin
 
@@ -30,11 +30,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("overdue")), ("no", _("not overdue"))]
 
     def queryset(self, request, queryset):
-        overdue = {"state__in": PENDING_STATES, "moved_on__lt": overdue_cutoff()}
         if self.value() == "yes":
-            return queryset.filter(**overdue)
+            return queryset.filter(overdue_q())
         if self.value() == "no":
-            return queryset.exclude(**overdue)
+            return queryset.exclude(overdue_q())
         return queryset
 
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from branches.models import Organization
 from members.models import Member, Move
+from members.models.moves import expiry_days
 from members.moves import services as moves
+from members.moves import transfers
 
 Kind = Organization.Kind
 Reason = Move.Reason
@@ -40,7 +42,12 @@ PLAN = [
     ("contacted", 45),
     ("closed", 90),
     ("reported", 60),
+    ("refused", 20),
+    ("withdrawn", 8),
+    ("expired", 120),
 ]
+#: states that need a destination in the system, whose side answers
+ANSWERED_IN_SYSTEM = ("reported", "refused", "expired")
 
 
 def _destination(index, rng, member, branches):
@@ -83,7 +90,7 @@ def build_moves(seed=2019, today=None):
     for index, member in enumerate(members):
         state, days = PLAN[index % len(PLAN)]
         destination = _destination(index, rng, member, branches)
-        if state == "reported" and "destination_organization" not in destination:
+        if state in ANSWERED_IN_SYSTEM and "destination_organization" not in destination:
             destination = _destination(0, rng, member, branches)
         is_graduate = member.branch.kind == Kind.CLASS_BRANCH
         move = moves.move_create(
@@ -101,5 +108,17 @@ def build_moves(seed=2019, today=None):
             move = moves.move_confirm_report(move=move, user=None)
         elif state == "closed":
             move = moves.move_close(move=move, user=None, reason=Move.CloseReason.LOST_CONTACT)
+        elif state == "refused":
+            move = transfers.move_refuse(
+                move=move, user=None, reason=Move.RefusalReason.NOT_FOUND, note="本支部查无此人"
+            )
+        elif state == "withdrawn":
+            move = transfers.move_withdraw(move=move, user=None, note="去向登记有误")
+        elif state == "expired":
+            Move.objects.filter(pk=move.pk).update(
+                sent_on=today - timedelta(days=max(days, expiry_days()))
+            )
+            transfers.moves_expire(today=today)
+            move = Move.objects.get(pk=move.pk)
         created.append(move)
     return created

@@ -26,12 +26,20 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches import access
 from branches.models import Organization
 from branches.services import organization_set_graduation
 from members.models import Member
-from members.models.moves import PENDING_STATES, DestinationKind, Move, State
+from members.models.moves import (
+    OPEN_STATES,
+    PENDING_STATES,
+    DestinationKind,
+    Move,
+    State,
+    Step,
+)
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 
@@ -179,6 +187,8 @@ def move_save_new(*, move, user=None):
     with transaction.atomic():
         move_validate_new(move=move, user=user)
         move.created_by = user
+        move.sent_on = timezone.localdate()
+        move._change_reason = Step.SENT
         move.save()
     return move
 
@@ -218,12 +228,33 @@ def moves_create_bulk(*, entries, user=None):
 # --- following a move up ------------------------------------------------------------------------
 
 
-def _locked_pending(move):
-    """The move re-read under a row lock; only a pending move may change state."""
+# What each step is called in the error for a step the move's state does not allow.
+STEP_ACTIONS = {
+    Step.CONTACTED: gettext_lazy("record a contact"),
+    Step.CONFIRMED: gettext_lazy("confirm the report-in"),
+    Step.REFUSED: gettext_lazy("refuse it"),
+    Step.RESENT: gettext_lazy("resend it"),
+    Step.WITHDRAWN: gettext_lazy("withdraw it"),
+    Step.CLOSED: gettext_lazy("close it"),
+    Step.EXPIRED: gettext_lazy("mark it expired"),
+}
+
+
+def _locked_in(move, states, step):
+    """The move re-read under a row lock, if its state allows ``step``; otherwise a clear error
+    naming the state it is in (the state machine's one check)."""
     fresh = Move.objects.select_for_update().select_related("member").get(pk=move.pk)
-    if fresh.state not in PENDING_STATES:
-        raise ValidationError(_("This move has already been reported or closed."))
+    if fresh.state not in states:
+        raise ValidationError(
+            _("This move is “%(state)s”: you cannot %(action)s now.")
+            % {"state": fresh.get_state_display(), "action": STEP_ACTIONS[step]}
+        )
     return fresh
+
+
+def _locked_pending(move, step):
+    """The move re-read under a row lock; only a move waiting for an answer may take ``step``."""
+    return _locked_in(move, PENDING_STATES, step)
 
 
 def _stamp_user(instance, user):
@@ -239,12 +270,13 @@ def move_record_contact(*, move, user, note, contacted_at=None):
     if not note:
         raise ValidationError({"contact_note": _("Write down what the member said.")})
     with transaction.atomic():
-        fresh = _locked_pending(move)
+        fresh = _locked_pending(move, Step.CONTACTED)
         fresh.state = State.CONTACTED
         fresh.contact_note = note
         fresh.contacted_at = contacted_at or timezone.now()
         fresh.contacted_by = user
         fresh.full_clean()
+        fresh._change_reason = Step.CONTACTED
         _stamp_user(fresh, user)
         fresh.save()
     return fresh
@@ -260,7 +292,7 @@ def move_confirm_report(*, move, user, branch=None, note=""):
     """
     note = (note or "").strip()
     with transaction.atomic():
-        fresh = _locked_pending(move)
+        fresh = _locked_pending(move, Step.CONFIRMED)
         member = (
             Member.objects.select_for_update(of=("self",))
             .select_related("branch", "developing_organization")
@@ -303,14 +335,17 @@ def move_confirm_report(*, move, user, branch=None, note=""):
         fresh.report_note = note
         fresh.reported_at = timezone.now()
         fresh.reported_by = user
+        fresh.days_to_confirm = max((timezone.localdate(fresh.reported_at) - fresh.sent_on).days, 0)
         fresh.full_clean()
+        fresh._change_reason = Step.CONFIRMED
         _stamp_user(fresh, user)
         fresh.save()
     return fresh
 
 
 def move_close(*, move, user, reason, note=""):
-    """The developing side stops following a member who will not report, with the reason."""
+    """The developing side stops following a member who will not report, with the reason; also
+    a move the receiving side refused or that expired."""
     if user is not None:
         _require(is_developing_side(user, move))
     note = (note or "").strip()
@@ -319,16 +354,27 @@ def move_close(*, move, user, reason, note=""):
     if reason == Move.CloseReason.OTHER and not note:
         raise ValidationError({"close_note": _("Explain why the move is closed.")})
     with transaction.atomic():
-        fresh = _locked_pending(move)
+        fresh = _locked_in(move, OPEN_STATES, Step.CLOSED)
+        _clear_return(fresh)
         fresh.state = State.CLOSED
         fresh.close_reason = reason
         fresh.close_note = note
         fresh.closed_at = timezone.now()
         fresh.closed_by = user
         fresh.full_clean()
+        fresh._change_reason = Step.CLOSED
         _stamp_user(fresh, user)
         fresh.save()
     return fresh
+
+
+def _clear_return(move):
+    """Leave the refused or expired state: its details stay in the move's history."""
+    move.refusal_reason = ""
+    move.refusal_note = ""
+    move.refused_at = None
+    move.refused_by = None
+    move.expired_at = None
 
 
 def report_branch_choices(user, move):
@@ -364,7 +410,7 @@ def graduation_dates_set(*, changes, user=None):
 
 
 def _pending_move_exists():
-    return Exists(Move.objects.pending().filter(member=OuterRef("pk")))
+    return Exists(Move.objects.open().filter(member=OuterRef("pk")))
 
 
 def graduating_classes(*, organization, today=None):
@@ -439,18 +485,20 @@ def class_members_with_moves(*, user, branch):
     for member in members:
         move = latest.get(member.pk)
         member.latest_move = move
-        member.pending_move = move if move is not None and move.is_pending else None
+        member.pending_move = move if move is not None and move.is_open else None
     return members
 
 
 def moves_close_for_exit(*, member, user, reason, note):
     """Close ``member``'s open moves because they left the League: nobody follows them now."""
-    for move in Move.objects.pending().filter(member=member).select_for_update():
+    for move in Move.objects.open().filter(member=member).select_for_update():
+        _clear_return(move)
         move.state = State.CLOSED
         move.close_reason = reason
         move.close_note = note
         move.closed_at = timezone.now()
         move.closed_by = user
         move.full_clean()
+        move._change_reason = Step.CLOSED
         _stamp_user(move, user)
         move.save()

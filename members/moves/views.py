@@ -24,18 +24,22 @@ from branches import access
 from members.models import Move
 from members.models.moves import (
     PENDING_STATES,
+    RETURNED_STATES,
     DestinationKind,
     State,
-    overdue_cutoff,
+    expiry_days,
     overdue_days,
+    overdue_q,
 )
 from members.moves import services as moves
+from members.moves import transfers
 from members.moves.forms import (
     CloseForm,
     ContactForm,
     MoveForm,
     ReportForm,
 )
+from members.moves.forms_transfers import BatchForm
 from members.view_helpers import (
     add_service_errors,
     message_of,
@@ -52,6 +56,7 @@ PAGE_SIZE = 50
 SHOW_FILTERS = {
     "pending": Q(state__in=PENDING_STATES),
     "overdue": None,  # filled per request: depends on today
+    "returned": Q(state__in=RETURNED_STATES),
     "reported": Q(state=State.REPORTED),
     "closed": Q(state=State.CLOSED),
 }
@@ -65,14 +70,13 @@ def follow_up(request):
     show = request.GET.get("show", "pending")
     if show not in SHOW_FILTERS:
         show = "pending"
-    cutoff = overdue_cutoff()
-    filters = {**SHOW_FILTERS, "overdue": Q(state__in=PENDING_STATES, moved_on__lt=cutoff)}
+    filters = {**SHOW_FILTERS, "overdue": overdue_q()}
     followed = Move.objects.followed_by(user).filter(
         member__developing_organization__path__startswith=organization.path
     )
     counts = followed.aggregate(**{name: Count("pk", filter=q) for name, q in filters.items()})
     chosen = followed.filter(filters[show]).with_related()
-    if show in ("pending", "overdue"):
+    if show in ("pending", "overdue", "returned"):
         chosen = chosen.overdue_first()
     elif show == "reported":
         chosen = chosen.order_by("-reported_at", "-pk")
@@ -87,8 +91,9 @@ def follow_up(request):
             "show": show,
             "counts": counts,
             "page": page,
-            "cutoff": cutoff,
             "overdue_days": overdue_days(),
+            "expiry_days": expiry_days(),
+            "transfer_figures": transfers.transfer_figures(organization),
             "contact_form": ContactForm(),
             "close_form": CloseForm(),
         },
@@ -166,15 +171,17 @@ def detail(request, pk):
     move = get_object_or_404(Move.objects.visible_to(user).with_related(), pk=pk)
     developing = moves.is_developing_side(user, move)
     receiving = moves.is_receiving_side(user, move)
-    history = move.history.select_related("history_user").order_by("history_date", "history_id")
     return render(
         request,
         "moves/detail.html",
         {
             "move": move,
-            "history": history,
+            "history": transfers.move_steps(move),
             "can_follow": developing and move.is_pending,
             "can_confirm": move.is_pending and (receiving if move.is_in_system else developing),
+            "can_refuse": move.is_pending and transfers.is_answering_side(user, move),
+            "can_withdraw": move.is_pending and transfers.is_sending_side(user, move),
+            "can_resend": move.is_returned and developing,
             "contact_form": ContactForm(),
             "close_form": CloseForm(),
         },
@@ -207,10 +214,20 @@ def inbox(request):
         # A developing committee sees where its member is going but does not take them in.
         move.can_confirm = moves.is_receiving_side(user, move)
     recent = incoming.filter(state=State.REPORTED).with_related().order_by("-reported_at")[:20]
+    # Refused here or expired unanswered: back with the sender, shown on both sides.
+    returned = (
+        incoming.filter(state__in=RETURNED_STATES).with_related().order_by("-updated_at")[:20]
+    )
     return render(
         request,
         "moves/inbox.html",
-        {"organization": organization, "page": page, "recent": recent},
+        {
+            "organization": organization,
+            "page": page,
+            "recent": recent,
+            "returned": returned,
+            "batch_form": BatchForm(auto_id="batch-%s"),
+        },
     )
 
 

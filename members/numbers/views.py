@@ -16,6 +16,7 @@ from members.numbers import ledger, lookup
 from members.numbers import services as numbering
 from members.numbers.forms import LookupForm
 from spreadsheets.exporting import export_response
+from youthleague.db_router import replica_reads
 
 
 @login_required
@@ -74,6 +75,7 @@ def _breadcrumb(user, organization):
 
 
 @login_required
+@replica_reads
 def ledger_page(request):
     """An organisation's ranges, its figures year by year (available numbers of open years,
     unaccounted numbers of closed ones), its children's figures and its unaccounted spans."""
@@ -101,6 +103,7 @@ def ledger_page(request):
 
 
 @login_required
+@replica_reads
 def lookup_page(request):
     """Paste up to 10,000 development numbers or ID numbers; see or download their whereabouts."""
     organization = access.home_organization(request.user)

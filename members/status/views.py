@@ -27,6 +27,7 @@ from members.status.forms import (
     ReverseForm,
 )
 from members.view_helpers import add_service_errors, message_of, posted
+from youthleague.db_router import replica_reads
 
 #: rows shown per list on the page of members reaching 28
 LIST_LIMIT = 500
@@ -183,6 +184,7 @@ def reaching_lists(organization, *, today, days):
 
 
 @login_required
+@replica_reads
 def reaching_28(request):
     """Members reaching 28 in a committee's subtree (``?org=CODE``, ``?days=N``): those turning
     28 within N days, those past 28 without an exit, and, apart, those holding a cadre post.

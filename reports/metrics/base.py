@@ -61,6 +61,12 @@ class FigureGroup:
         """
         raise NotImplementedError
 
+    def applies(self, campaign):
+        """Whether the group has figures for ``campaign`` (None: figures read without one).
+        A group that does not apply is left out of every row, so its figures appear only where
+        they mean something (the registration figures only for a registration year)."""
+        return True
+
     def derive(self, values):
         """Fill the group's ratio figures of one organisation from its counts (in place)."""
 
@@ -86,12 +92,18 @@ def register(group):
     return group
 
 
-def groups():
-    return list(_GROUPS)
+def groups(campaign=None, *, every=False):
+    """The registered groups that apply to ``campaign`` (all of them with ``every``)."""
+    return [group for group in _GROUPS if every or group.applies(campaign)]
 
 
 def all_figures():
     return [figure for group in _GROUPS for figure in group.figures]
+
+
+def figures_shown(campaign=None):
+    """The figures read for ``campaign``: those of the groups that apply to it."""
+    return [figure for group in groups(campaign) for figure in group.figures]
 
 
 def figure(name):
@@ -117,7 +129,7 @@ def compute_level(root, depth, campaign=None):
         .values_list("path", flat=True)
     )
     values = {path: {} for path in paths}
-    for group in _GROUPS:
+    for group in groups(campaign):
         counted = group.counts(root, depth, campaign)
         for path in paths:
             row = values[path]
@@ -138,7 +150,7 @@ def children_and_total(parent, campaign=None):
     children = list(Organization.objects.children_of(parent).current())
     rows = {child.path: {} for child in children}
     total = {}
-    for group in _GROUPS:
+    for group in groups(campaign):
         counted = group.counts(parent, parent.depth + 1, campaign)
         for path, row in rows.items():
             row.update(group.defaults())

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Move
-from members.models.moves import PENDING_STATES, State, overdue_cutoff
+from members.models.moves import PENDING_STATES, State, overdue_q
 from reports.metrics.base import Figure, FigureGroup, level_key, register
 
 VIA = "developing_organization__"
@@ -13,8 +13,9 @@ VIA = "developing_organization__"
 
 @register
 class MoveFigures(FigureGroup):
-    """``moved_overdue`` is the part of ``moved_pending`` older than the overdue period
-    (``YOUTHLEAGUE["MOVE_OVERDUE_DAYS"]``); closed moves count in none of the figures."""
+    """``moved_overdue`` counts by the one overdue rule (:func:`members.models.moves.overdue_q`):
+    pending past ``YOUTHLEAGUE["MOVE_OVERDUE_DAYS"]``, or expired without an answer; closed
+    moves count in none of the figures."""
 
     figures = (
         Figure("moved_pending", _("moved, not yet reported")),
@@ -31,7 +32,7 @@ class MoveFigures(FigureGroup):
             .annotate(
                 moved_pending=Count("id", filter=pending),
                 moved_reported=Count("id", filter=Q(state=State.REPORTED)),
-                moved_overdue=Count("id", filter=pending & Q(moved_on__lt=overdue_cutoff())),
+                moved_overdue=Count("id", filter=overdue_q()),
             )
             .order_by()
         )

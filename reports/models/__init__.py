@@ -3,12 +3,20 @@
 from reports.models.campaigns import (  # noqa: F401
     Campaign,
     CampaignForward,
+    CampaignKind,
     CampaignQuerySet,
     Direction,
     Snapshot,
     SnapshotFigure,
 )
 from reports.models.exports import Channel, ExportJob, ExportLog  # noqa: F401
+from reports.models.registration import (  # noqa: F401
+    BranchRegistration,
+    BranchRegistrationStatus,
+    EvaluationGrade,
+    MemberRegistration,
+    RegistrationResult,
+)
 from reports.models.schools import EducationCount, Explanation  # noqa: F401
 from reports.models.stamps import Issuer  # noqa: F401
 from reports.models.statistics import DeclineExplanation, YearEndFigures  # noqa: F401

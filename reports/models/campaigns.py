@@ -21,9 +21,18 @@ class Direction(models.TextChoices):
     ABOVE = "above", _("named when above the threshold")
 
 
+class CampaignKind(models.TextChoices):
+    GENERAL = "general", _("campaign")
+    REGISTRATION = "registration", _("registration year (registration and evaluation)")
+
+
 class CampaignQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def registration_years(self):
+        """Registration years (团籍注册 and 教育评议)."""
+        return self.filter(kind=CampaignKind.REGISTRATION)
 
     def ranked(self):
         """Campaigns that rank organisations on a figure."""
@@ -35,6 +44,16 @@ class Campaign(models.Model):
 
     slug = models.SlugField(_("short name"), unique=True)
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=CampaignKind.choices,
+        default=CampaignKind.GENERAL,
+        help_text=_(
+            "A registration year: every branch registers its active members and records their "
+            "education evaluation, and the committee above certifies it."
+        ),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     deadline = models.DateField(_("deadline"))
     metric = models.CharField(
@@ -115,6 +134,9 @@ class Campaign(models.Model):
                 condition=Q(direction__in=Direction.values), name="campaign_direction_valid"
             ),
             models.CheckConstraint(
+                condition=Q(kind__in=CampaignKind.values), name="campaign_kind_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(numbers_from_year__isnull=True)
                 | Q(numbers_to_year__isnull=True)
                 | Q(numbers_from_year__lte=models.F("numbers_to_year")),
@@ -148,6 +170,10 @@ class Campaign(models.Model):
                     % {"kinds": ", ".join(unknown)}
                 }
             )
+
+    @property
+    def is_registration(self):
+        return self.kind == CampaignKind.REGISTRATION
 
     @property
     def number_years(self):

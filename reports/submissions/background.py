@@ -10,6 +10,7 @@ from django.utils import timezone
 from reports.models import Channel, ExportJob
 from reports.submissions.exporting import export_write
 from reports.tables.base import get_table
+from youthleague.db_router import reads_from_replica
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,8 @@ def export_job_run(job_id):
         ExportJob.objects.filter(pk=job.pk).update(rows_done=min(rows, job.rows_total))
 
     try:
-        with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        # The rows may come from a replica: the job's own progress writes go to the primary.
+        with tempfile.TemporaryFile(suffix=".xlsx") as handle, reads_from_replica():
             result = export_write(
                 table=get_table(job.kind),
                 organization=job.organization,

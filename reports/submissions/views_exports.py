@@ -12,9 +12,11 @@ from reports.submissions.exporting import StoredFile
 from reports.submissions.stamping import verify_workbook
 from spreadsheets.exporting import export_response
 from spreadsheets.tables import get_table, table_kinds
+from youthleague.db_router import replica_reads
 
 
 @login_required
+@replica_reads
 def download(request, kind):
     """An official table of one organisation's subtree (404 outside the user's scope).
 

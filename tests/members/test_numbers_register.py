@@ -278,3 +278,35 @@ def test_export_reimports_as_the_same_register(tmp_path, p):
     assert code == 0, output
     second_rows = read_xlsx(export(tmp_path, "C2"))[2:]
     assert [r[:6] for r in second_rows] == [r[:6] for r in first_rows]
+
+
+# --- finding the entry holding a number ------------------------------------------------------
+
+
+def test_containing_finds_the_entry_holding_a_number(p):
+    entry = register(p, 10030, 10032, user=p.k1_user)
+    for number in (10030, 10031, 10032):
+        assert list(UnusedNumber.objects.containing(n2019(number))) == [entry]
+    assert not UnusedNumber.objects.containing(n2019(10029)).filter(pk=entry.pk).exists()
+    assert not UnusedNumber.objects.containing(n2019(10033)).filter(pk=entry.pk).exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GiST index")
+def test_containing_uses_the_registers_gist_index(p):
+    """With 20,000 entries analysed, the planner reaches the entry through the GiST index of the
+    exclusion constraint (the two comparisons alone could not use it)."""
+    sample = UnusedNumber.objects.first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO members_unusednumber (first, last, number_range_id, organization_id,"
+            " status, explanation, registered_at)"
+            " SELECT 203500000000 + 10 * i, 203500000000 + 10 * i + 4, %s, %s, 'unused', '预留',"
+            " now() FROM generate_series(1, 20000) AS i",
+            [sample.number_range_id, sample.organization_id],
+        )
+        cursor.execute("ANALYZE members_unusednumber")
+    query = UnusedNumber.objects.containing(203500100002)
+    assert [(e.first, e.last) for e in query] == [(203500100000, 203500100004)]
+    plan = query.explain()
+    assert "unused_no_overlap" in plan, plan

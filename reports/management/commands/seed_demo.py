@@ -13,6 +13,7 @@ from members.numbers import demo as demo_numbers
 from members.status import demo as demo_status
 from reports import demo as campaign_demo
 from reports import demo_schools
+from reports.registration import demo as registration_demo
 from reports.statistics import demo as statistics_demo
 
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             tree_demo.build_closed_class()  # after the members, which would fill it
             demo_status.build_statuses(seed=options["seed"])  # after the moves
             demo_schools.build_education_counts()
+            registration_demo.build_registration_year(seed=options["seed"])  # after statuses
             statistics_demo.build_statistics()  # last: it freezes last year's figures
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations, %(members)d members.")
