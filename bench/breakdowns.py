@@ -3,15 +3,13 @@ query counts, timed like the dashboards (in-process through the whole Django sta
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthleague_bench python -m bench.breakdowns
 
-Each page is timed under four alternatives in the same run (:mod:`bench.rollup_alternative`):
+Each page is timed under three alternatives in the same run:
 
-* ``grouped by child path, JIT on``: as the pages first ran: every count grouped straight by the
+* ``grouped by child path, JIT on``: as the pages first ran: each count grouped straight by the
   path prefix of the child the row's organisation sits under, PostgreSQL's JIT on (its default);
-* ``grouped by child path, JIT off``: the same with JIT off (the settings now turn it off);
-* ``by branch, rolled up, JIT off``: every count by branch first, summed to the children in the
-  same statement (:func:`reports.rollup.rolled_up`);
-* ``now``: what the pages run: breakdowns rolled up below the province and grouped by child
-  path over a whole province, the statistics rolled up, JIT off.
+* ``by branch, rolled up, JIT off``: each count made by organisation first and summed to the
+  children in the same statement (:mod:`bench.rollup_alternative`);
+* ``now: grouped by child path, JIT off``: what the pages run (the settings turn JIT off).
 
 The statistics pages are timed for the year in progress (counted from the member table) and for
 last year (read from its frozen figures; the benchmark freezes that year first if it is not
@@ -44,19 +42,8 @@ def jit(setting):
 
 
 @contextmanager
-def by_path():
-    from bench import rollup_alternative as alternative
-
-    with (
-        mock.patch("reports.views_statistics.breakdown_of", alternative.breakdown_by_path),
-        mock.patch("reports.statistics.figures._grouped", alternative.grouped_by_path),
-    ):
-        yield
-
-
-@contextmanager
-def by_path_with_jit():
-    with jit("on"), by_path():
+def with_jit():
+    with jit("on"):
         yield
 
 
@@ -64,7 +51,10 @@ def by_path_with_jit():
 def by_branch():
     from bench import rollup_alternative as alternative
 
-    with mock.patch("reports.views_statistics.breakdown_of", alternative.breakdown_by_branch):
+    with (
+        mock.patch("reports.views_statistics.breakdown_of", alternative.breakdown_by_branch),
+        mock.patch("reports.statistics.figures._grouped", alternative.grouped),
+    ):
         yield
 
 
@@ -74,10 +64,9 @@ def as_is():
 
 
 ALTERNATIVES = {
-    "grouped by child path, JIT on": by_path_with_jit,
-    "grouped by child path, JIT off": by_path,
+    "grouped by child path, JIT on": with_jit,
     "by branch, rolled up, JIT off": by_branch,
-    "now: rolled up below the province, JIT off": as_is,
+    "now: grouped by child path, JIT off": as_is,
 }
 
 

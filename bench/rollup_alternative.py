@@ -1,15 +1,21 @@
-"""The alternatives ``bench.breakdowns`` measures against what the pages run: every count
-grouped straight by child path, or every count by branch and rolled up."""
+"""The alternative ``bench.breakdowns`` measures against what the pages run: every count made by
+organisation first and summed to the children in the same statement (:func:`rolled_up`),
+instead of grouping every row straight by the path prefix of the child it sits under.
 
-from django.db.models import Count
+The idea was to do the join and the substring once per branch rather than once per member. With
+about twenty members a branch the per-branch groups of a breakdown are nearly as many as the
+members, and at province scale the two shapes measured within the noise of a shared machine
+(BENCHMARKS.md), so the pages keep the simpler query. Kept here so the comparison can be rerun.
+"""
+
+from django.db import connections
+from django.db.models import Count, F
 from django.utils import timezone
 
 from branches.models import Organization
 from members.models import Member
-from reports import breakdowns
 from reports.breakdowns import Breakdown
-from reports.metrics.base import level_key
-from reports.rollup import rolled_up
+from reports.metrics.base import STEP
 
 
 def _breakdown(count, root, first, second=None, *, today=None):
@@ -32,17 +38,8 @@ def _breakdown(count, root, first, second=None, *, today=None):
     return result
 
 
-def by_path(members, depth, keys):
-    return breakdowns.by_child_path(members, depth, keys)
-
-
 def by_branch(members, depth, keys):
     return rolled_up(members, "branch", depth, keys=keys, counts={"n": Count("id")})
-
-
-def breakdown_by_path(root, first, second=None, *, today=None):
-    """:func:`reports.breakdowns.breakdown`, grouped by child path at every level."""
-    return _breakdown(by_path, root, first, second, today=today)
 
 
 def breakdown_by_branch(root, first, second=None, *, today=None):
@@ -50,13 +47,60 @@ def breakdown_by_branch(root, first, second=None, *, today=None):
     return _breakdown(by_branch, root, first, second, today=today)
 
 
-def grouped_by_path(queryset, path_field, prefix, depth, **counts):
-    """``reports.statistics.figures._grouped`` grouped straight by path prefix."""
-    rows = (
-        queryset.filter(**{f"{path_field}__startswith": prefix})
-        .annotate(key=level_key(path_field, depth))
-        .values("key")
+def grouped(queryset, path_field, prefix, depth, **counts):
+    """``reports.statistics.figures._grouped``, counted by organisation and rolled up."""
+    rows = rolled_up(
+        queryset.filter(**{f"{path_field}__startswith": prefix}),
+        path_field.removesuffix("__path"),
+        depth,
+        counts=counts,
+    )
+    return {row.pop("key"): row for row in rows}
+
+
+def rolled_up(queryset, organization, depth, *, counts, keys=None, organization_keys=None):
+    """Sum ``counts`` of ``queryset`` by organisation at ``depth`` (and by the values given).
+
+    ``organization`` names the field of ``queryset``'s model pointing at the organisation the
+    rows are counted in ("branch"); ``keys`` maps names to expressions over the rows,
+    ``organization_keys`` names to columns of that organisation ("sector"); ``counts`` maps
+    names to aggregates (``Count``, with or without a filter). Returns a list of dicts: ``key``
+    (the path prefix naming the organisation at ``depth``; an organisation above ``depth`` comes
+    keyed by its own shorter path), the values, and the summed counts.
+    """
+    keys = keys or {}
+    organization_keys = organization_keys or {}
+    inner = (
+        queryset.annotate(rollup_organization=F(f"{organization}_id"), **keys)
+        .values("rollup_organization", *keys)
         .annotate(**counts)
         .order_by()
     )
-    return {row.pop("key"): row for row in rows}
+    sql, params = inner.query.sql_with_params()
+    connection = connections[queryset.db]
+    qn = connection.ops.quote_name
+    prefix = f"SUBSTR(o.{qn('path')}, 1, {int(depth) * STEP})"  # an integer, never input
+    grouped = [prefix, *(f"t.{qn(k)}" for k in keys)]
+    grouped += [
+        f"o.{qn(Organization._meta.get_field(c).column)}" for c in organization_keys.values()
+    ]
+    names = ["key", *keys, *organization_keys]
+    selected = [
+        f"{expression} AS {qn(name)}" for expression, name in zip(grouped, names, strict=True)
+    ]
+    selected += [f"SUM(t.{qn(name)}) AS {qn(name)}" for name in counts]
+    statement = (
+        f"SELECT {', '.join(selected)} FROM ({sql}) t "
+        f"INNER JOIN {qn(Organization._meta.db_table)} o ON o.{qn('id')} = t.{qn('rollup_organization')} "
+        f"GROUP BY {', '.join(grouped)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        columns = [*names, *counts]
+        return [
+            {
+                **dict(zip(columns, row, strict=True)),
+                **{name: int(row[len(names) + i] or 0) for i, name in enumerate(counts)},
+            }
+            for row in cursor.fetchall()
+        ]

@@ -3,9 +3,6 @@
 One grouped query answers a whole page: the active members of the subtree are grouped by the
 path prefix naming the child they sit under and by the chosen dimensions, so the cost is one
 query per level whatever the number of children (tests pin it). Totals are sums of those rows.
-Below the province the members are counted by branch first and summed to the children in the
-same statement (:func:`reports.rollup.rolled_up`), which measured faster there; over a whole
-province grouping straight by child path is faster (BENCHMARKS.md).
 """
 
 from collections import Counter
@@ -21,7 +18,6 @@ from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
 from members.models.member import years_before
 from reports.metrics.base import level_key
-from reports.rollup import rolled_up
 
 VIA = "branch__"
 
@@ -215,19 +211,6 @@ def _cell_order(breakdown):
     return lambda item: (first_rank[item[0][1]], second_rank.get(item[0][2], 0))
 
 
-COUNT = {"n": Count("id")}
-
-
-def by_child_path(members, depth, expressions):
-    """``members`` counted by the path prefix of their branch at ``depth`` and ``expressions``."""
-    return (
-        members.annotate(key=level_key(f"{VIA}path", depth), **expressions)
-        .values("key", *expressions)
-        .annotate(**COUNT)
-        .order_by()
-    )
-
-
 def breakdown(root, first, second=None, *, today=None):
     """Count ``root``'s active members by child and by ``first`` (and ``second``) dimension.
 
@@ -241,14 +224,17 @@ def breakdown(root, first, second=None, *, today=None):
     expressions = {"first": first.expression(today)}
     if second is not None:
         expressions["second"] = second.expression(today)
-    members = Member.objects.in_league().filter(**{f"{VIA}path__startswith": root.path})
-    if root.depth > 1:
-        rows = rolled_up(members, "branch", root.depth + 1, keys=expressions, counts=COUNT)
-    else:
-        rows = by_child_path(members, root.depth + 1, expressions)
+    rows = (
+        Member.objects.in_league()
+        .filter(**{f"{VIA}path__startswith": root.path})
+        .annotate(child=level_key(f"{VIA}path", root.depth + 1), **expressions)
+        .values("child", *expressions)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     cells = {}
     for row in rows:
-        key = (row["key"], row["first"], row.get("second"))
+        key = (row["child"], row["first"], row.get("second"))
         cells[key] = cells.get(key, 0) + row["n"]
     result = Breakdown(root=root, first=first, second=second, children=children, cells=cells)
     result.first_values = first.ordered({a for (_p, a, _b) in cells})

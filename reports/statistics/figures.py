@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Cadre
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import EXITS, IN_LEAGUE, Member, MemberStatus, StatusChange
-from reports.rollup import rolled_up
+from reports.metrics.base import level_key
 
 #: 学历 counted as 大专及以上
 COLLEGE_OR_ABOVE = (
@@ -83,13 +83,12 @@ def members_at_year_end(year):
 
 
 def _grouped(queryset, path_field, prefix, depth, **counts):
-    """Counted by organisation and summed to ``depth`` in one statement (one row per branch
-    before summing, which measured faster than grouping every row by its path prefix)."""
-    rows = rolled_up(
-        queryset.filter(**{f"{path_field}__startswith": prefix}),
-        path_field.removesuffix("__path"),
-        depth,
-        counts=counts,
+    rows = (
+        queryset.filter(**{f"{path_field}__startswith": prefix})
+        .annotate(key=level_key(path_field, depth))
+        .values("key")
+        .annotate(**counts)
+        .order_by()
     )
     return {row.pop("key"): row for row in rows}
 
