@@ -19,7 +19,7 @@ from spreadsheets.admin import TableImportAdminMixin
 
 admin.site.site_header = _("Youth League membership records")
 admin.site.site_title = _("Youth League membership records")
-admin.site.index_title = _("Work desk")
+admin.site.index_title = _("Records (admin)")
 
 
 class DepthFilter(admin.SimpleListFilter):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = _("Members")
+    verbose_name = _("Member records")
 
     def ready(self):
         from django.db.models import signals

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import DocumentType
@@ -85,8 +86,14 @@ class MemberForm(forms.ModelForm):
         model = Member
         fields = MEMBER_FORM_FIELDS
 
+    class Media:
+        # Fills in the birth date and gender from the ID number and shows problems as typed.
+        js = ["members/entry_form.js"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "id_number" in self.fields:
+            self.fields["id_number"].widget.attrs["data-check-url"] = reverse("members:entry_check")
         if "document_type" in self.fields:
             # Most members hold a resident card, and a permit's number says what it is.
             self.fields["document_type"].required = False

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from members import views_detail, views_entry
 from members.numbers import views
 from members.status import views as views_status
 
@@ -7,6 +8,9 @@ app_name = "members"
 
 urlpatterns = [
     path("numbers/next/", views.number_next, name="number_next"),
+    path("numbers/release/", views_entry.reservation_release, name="reservation_release"),
+    path("entry/check/", views_entry.entry_check, name="entry_check"),
+    path("<int:pk>/", views_detail.member_detail, name="detail"),
     path("ledger/", views.ledger_page, name="ledger"),
     path("lookup/", views.lookup_page, name="lookup"),
     path("<int:pk>/status/", views_status.member_status, name="status"),

@@ -1,5 +1,7 @@
 """The development number input of the member form, with its "next free number" button."""
 
+import uuid
+
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,6 +18,10 @@ class DevelopmentNumberWidget(forms.TextInput):
     select; the user's own organisation when there is none) and the join year (read from
     ``year_field``, the current year when empty) to ``members:number_next`` and fills in the
     number it is given. Self-contained: its script is ``members/development_number.js``.
+
+    The number is reserved for this form (:mod:`members.reservations`): a hidden input
+    ``<name>_form_key`` names the form, and keeps naming it when the form comes back with
+    errors, so that its next click gets the same number back.
     """
 
     class Media:
@@ -32,6 +38,13 @@ class DevelopmentNumberWidget(forms.TextInput):
         super().__init__({**defaults, **(attrs or {})})
         self.organization_field = organization_field
         self.year_field = year_field
+        self.form_key = ""
+
+    def value_from_datadict(self, data, files, name):
+        key = data.get(f"{name}_form_key", "")
+        if key.isalnum() and len(key) <= 32:
+            self.form_key = key
+        return super().value_from_datadict(data, files, name)
 
     def format_value(self, value):
         if isinstance(value, int):
@@ -40,9 +53,11 @@ class DevelopmentNumberWidget(forms.TextInput):
 
     def render(self, name, value, attrs=None, renderer=None):
         field = super().render(name, value, attrs, renderer)
+        self.form_key = self.form_key or uuid.uuid4().hex
         return format_html(
             '<span class="dn-widget" data-dn-url="{}" data-dn-organization="{}" data-dn-year="{}"'
             ' data-dn-failed="{}">{}'
+            '<input type="hidden" class="dn-key" name="{}_form_key" value="{}">'
             ' <button type="button" class="button dn-next">{}</button>'
             ' <span class="dn-message" role="status" aria-live="polite"></span></span>',
             reverse("members:number_next"),
@@ -50,5 +65,7 @@ class DevelopmentNumberWidget(forms.TextInput):
             self.year_field,
             _("The server could not be reached; try again."),
             field,
+            name,
+            self.form_key,
             _("Take the next free number"),
         )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from branches import access
 from branches.models import Role
 from members.models import Member
+from members.numbers import ledger, reservations
 from reports.dashboard import breadcrumb, build_dashboard
 from reports.models import Campaign
 from reports.ranking import draft_notice, ranked_level, ranking
@@ -40,6 +41,10 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {"board": board})
 
 
+#: unaccounted spans listed on a branch's page (the ledger lists them all)
+BRANCH_SPANS_SHOWN = 50
+
+
 def branch_page(request, branch):
     """One branch: its members, its late entries and its unaccounted numbers."""
     user = request.user
@@ -59,6 +64,14 @@ def branch_page(request, branch):
             "late_members": late,
             "show_full_ids": editable,
             "is_committee_view": access.role_of(user) != Role.SECRETARY,
+            # Numbers of the branch's own closed ranges that nobody holds or explains.
+            "unaccounted": [
+                (first, last, last - first + 1)
+                for first, last in ledger.unaccounted_spans(branch, limit=BRANCH_SPANS_SHOWN)
+            ],
+            "holds_ranges": branch.number_ranges.exists(),
+            # The numbers this user's entry forms hold for the branch; each may be released.
+            "reservations": reservations.reservations_of(user).filter(organization=branch),
         },
     )
 

@@ -29,4 +29,8 @@ def import_job_confirm_view(request, pk):
     job = _own_job(request, pk)
     if not import_job_confirm(job=job):
         messages.error(request, _("The upload has expired; choose the file again."))
+    else:
+        messages.success(
+            request, _("The import has started; this page shows its outcome when it is done.")
+        )
     return redirect("spreadsheets:import_job", job.pk)

@@ -295,6 +295,7 @@ FILLERS = {
     "moves:class_template": _class_codes,
     "moves:close_class": _class_codes,
     "members:status": _by_pk(Member),
+    "members:detail": _by_pk(Member),
     "reports:registration_branch": _branch_codes,
     "reports:registration_submit": _branch_codes,
     "reports:registration_sheet": _branch_codes,

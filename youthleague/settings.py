@@ -76,7 +76,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "branches.apps.LeagueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -202,6 +202,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format everywhere (2019-05-30): youthleague/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["youthleague.formats"]
+DATE_FORMAT = "Y-m-d"
+SHORT_DATE_FORMAT = "Y-m-d"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -317,6 +321,8 @@ YOUTHLEAGUE = {
     "MOVE_EXPIRY_DAYS": env_int("DJANGO_MOVE_EXPIRY_DAYS", 90),
     # Terms of cadres ending within this many days are listed for re-election (换届提醒).
     "CADRE_TERM_WARNING_DAYS": 90,
+    # A number taken with the entry form's button is held this long for that form, then freed.
+    "NUMBER_RESERVATION_MINUTES": env_int("YOUTHLEAGUE_NUMBER_RESERVATION_MINUTES", 60),
     # Annual statistics: a figure that fell by more than this share of last year's frozen figure
     # needs a written explanation (情况说明).
     "STATISTICS_DECLINE_THRESHOLD": 0.05,

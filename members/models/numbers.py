@@ -361,6 +361,26 @@ class IssuedNumberQuerySet(models.QuerySet):
             entered=models.Exists(Member.objects.filter(development_number=OuterRef("number")))
         )
 
+    def unentered(self):
+        """Numbers no member holds yet."""
+        from members.models.member import Member
+
+        return self.exclude(
+            models.Exists(Member.objects.filter(development_number=OuterRef("number")))
+        )
+
+    def reservations(self):
+        """Numbers taken for one entry form: they expire unless a member is saved with them."""
+        return self.filter(expires_at__isnull=False).unentered()
+
+    def expired(self, now):
+        """Reservations past their expiry, which return to the free pool."""
+        return self.reservations().filter(expires_at__lte=now)
+
+    def held_by(self, user, now):
+        """``user``'s reservations that still hold their number."""
+        return self.reservations().filter(issued_by=user, expires_at__gt=now)
+
 
 class IssuedNumber(models.Model):
     """A number the next-free-number service handed out; it is used once a member holds it."""
@@ -387,6 +407,11 @@ class IssuedNumber(models.Model):
         verbose_name=_("issued by"),
     )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    # A number taken by an entry form's button is a reservation: unless a member is saved with
+    # it by then, it returns to the free pool at expiry (members.reservations).
+    expires_at = models.DateTimeField(_("reserved until"), null=True, blank=True)
+    #: the entry form that took it; the form's next click gets the same number back
+    form_key = models.CharField(max_length=32, blank=True, editable=False)
 
     history = HistoricalRecords()
 

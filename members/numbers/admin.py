@@ -240,7 +240,14 @@ class IssuedNumberAdmin(NumberAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     """Numbers handed out by the next-free-number button; read-only, withdrawable."""
 
     manage_capability = access.Capability.MANAGE_RANGES
-    list_display = ["number_text", "organization", "entered", "issued_by", "issued_at"]
+    list_display = [
+        "number_text",
+        "organization",
+        "entered",
+        "issued_by",
+        "issued_at",
+        "expires_at",
+    ]
     list_filter = [IssuedYearFilter]
     search_fields = ["organization__code", "organization__name"]
     number_search_field = "number"

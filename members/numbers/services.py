@@ -224,12 +224,14 @@ def nearest_ranges(organization, year):
     return [pk for pk, _level, _first in nearest]
 
 
-def number_issue_next(*, organization, user=None, year=None):
+def number_issue_next(*, organization, user=None, year=None, expires_at=None, form_key=""):
     """Issue the lowest free number of ``organization``'s nearest range for ``year``.
 
-    Free means: no member holds it, it is not registered, not issued before and not inside a
-    range handed on to another subtree. The range rows stay locked until the number is
-    stored, so parallel requests queue and each gets its own number.
+    Free means: no member holds it, it is not registered, not issued before (or reserved
+    with ``expires_at`` and expired unused) and not inside a range handed on to another
+    subtree. The range rows stay locked until the number is stored, so parallel requests queue
+    and each gets its own number. With ``expires_at`` the number is a reservation
+    (:mod:`members.reservations`).
     """
     if user is not None and not (
         access.can(user, access.Capability.ENTER_MEMBERS, organization)
@@ -251,6 +253,8 @@ def number_issue_next(*, organization, user=None, year=None):
             r.pk: r
             for r in NumberRange.objects.select_for_update().filter(pk__in=ordered).order_by("pk")
         }
+        # Expired reservations return to the free pool, under the same locks.
+        IssuedNumber.objects.expired(timezone.now()).filter(number_range__in=ordered).delete()
         for pk in ordered:
             number_range = locked[pk]
             spans = free_spans(
@@ -267,6 +271,8 @@ def number_issue_next(*, organization, user=None, year=None):
                         number_range=number_range,
                         organization=organization,
                         issued_by=_actor(user),
+                        expires_at=expires_at,
+                        form_key=form_key,
                     ),
                     user,
                 )

@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import access
 from branches.models import Organization
 from members.models import format_number
-from members.numbers import ledger, lookup
-from members.numbers import services as numbering
+from members.numbers import ledger, lookup, reservations
 from members.numbers.forms import LookupForm
 from spreadsheets.exporting import export_response
 from youthleague.db_router import replica_reads
@@ -22,7 +22,8 @@ from youthleague.db_router import replica_reads
 @login_required
 @require_POST
 def number_next(request):
-    """Issue the next free number to the developing organisation posted (its id), as JSON."""
+    """Reserve the next free number of the developing organisation posted (its id) for the form
+    posted (``form_key``: the same form's next click gets the same number back), as JSON."""
     user = request.user
     raw = request.POST.get("organization", "")
     if raw:
@@ -35,10 +36,11 @@ def number_next(request):
         return JsonResponse({"error": _("No such organisation.")}, status=HTTPStatus.NOT_FOUND)
     year = request.POST.get("year", "")
     try:
-        issued = numbering.number_issue_next(
+        issued = reservations.number_reserve(
             organization=organization,
             user=user,
             year=int(year) if year.isdigit() and len(year) == 4 else None,
+            form_key=request.POST.get("form_key", ""),
         )
     except PermissionDenied:
         return JsonResponse(
@@ -52,8 +54,16 @@ def number_next(request):
             "number": format_number(issued.number),
             "range": issued.number_range.span_text,
             "organization": organization.name,
-            "message": _("Number %(number)s is yours, from range %(range)s.")
-            % {"number": format_number(issued.number), "range": issued.number_range.span_text},
+            "expires_at": timezone.localtime(issued.expires_at).strftime("%Y-%m-%d %H:%M"),
+            "message": _(
+                "Number %(number)s is reserved for this form until %(time)s (range %(range)s); "
+                "save the member before then, or it returns to the free pool."
+            )
+            % {
+                "number": format_number(issued.number),
+                "range": issued.number_range.span_text,
+                "time": timezone.localtime(issued.expires_at).strftime("%H:%M"),
+            },
         }
     )
 

@@ -123,15 +123,29 @@ def _reviewable(request, pk):
 
 
 @login_required
-@require_POST
 def accept(request, pk):
+    """Accepting cannot be undone: GET asks to confirm (a page, so it works without JS), POST
+    accepts and says so."""
     submission = _reviewable(request, pk)
+    parent = access.home_organization(request.user)
+    back = _page_url(submission.campaign, parent)
+    if request.method != "POST":
+        return render(
+            request,
+            "reports/accept_confirm.html",
+            {"submission": submission, "back": back},
+        )
     try:
         submission_accept(submission=submission, user=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    parent = access.home_organization(request.user)
-    return redirect(_page_url(submission.campaign, parent))
+    else:
+        messages.success(
+            request,
+            _("Version %(version)d of %(organization)s is accepted.")
+            % {"version": submission.version, "organization": submission.organization.name},
+        )
+    return redirect(back)
 
 
 @login_required
@@ -146,6 +160,12 @@ def return_submission(request, pk):
             )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Version %(version)d of %(organization)s is returned for correction.")
+                % {"version": submission.version, "organization": submission.organization.name},
+            )
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     parent = access.home_organization(request.user)

@@ -22,11 +22,13 @@
   }
 
   function takeNext(widget, button) {
-    var input = widget.querySelector("input");
+    var input = widget.querySelector("input:not([type=hidden])");
     var organization = document.getElementById(widget.dataset.dnOrganization);
     var body = new FormData();
     body.append("organization", organization ? organization.value : "");
     body.append("year", joinYear(widget.dataset.dnYear));
+    var key = widget.querySelector(".dn-key");
+    body.append("form_key", key ? key.value : "");
     button.disabled = true;
     fetch(widget.dataset.dnUrl, {
       method: "POST",

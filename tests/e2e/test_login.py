@@ -12,7 +12,8 @@ def test_login_reaches_chinese_admin(page, small_province):
     assert "工作台" in page.content()
     page.click("text=数据管理")
     page.wait_for_url("**/admin/")
-    assert page.locator("#site-name").inner_text() == "团员信息管理系统"
+    # The admin wears the site's header: one product.
+    assert page.locator(".site-header .brand").inner_text() == "团员信息管理系统"
     page.click("#content-main a[href$='/admin/branches/organization/']")
     page.wait_for_url("**/admin/branches/organization/")
     rows = page.locator("#result_list tbody tr")

@@ -30,10 +30,12 @@ def test_button_fills_in_the_next_free_number(page):
     page.click("text=取下一个可用编号")
     page.wait_for_function("document.getElementById('id_dn').value !== ''")
     assert page.input_value("#id_dn") == "201900010026"
-    assert "已取得编号 201900010026" in page.inner_text(".dn-message")
+    assert "已为本表单保留编号 201900010026" in page.inner_text(".dn-message")
+    # A second click of the same form gets the same number back: nothing is used up.
+    page.fill("#id_dn", "")
     page.click("text=取下一个可用编号")
-    page.wait_for_function("document.getElementById('id_dn').value === '201900010027'")
-    assert IssuedNumber.objects.filter(organization=p.b2).count() == 2
+    page.wait_for_function("document.getElementById('id_dn').value === '201900010026'")
+    assert IssuedNumber.objects.filter(organization=p.b2).count() == 1
 
 
 def test_button_shows_the_error_for_a_year_without_ranges(page):
@@ -45,4 +47,7 @@ def test_button_shows_the_error_for_a_year_without_ranges(page):
     page.click("text=取下一个可用编号")
     page.wait_for_selector(".dn-message.error")
     assert "2021年度" in page.inner_text(".dn-message")
+    # The error reads red, unlike the success text.
+    color = page.eval_on_selector(".dn-message", "e => getComputedStyle(e).color")
+    assert color == "rgb(200, 16, 46)"
     assert page.input_value("#id_dn") == ""

@@ -115,7 +115,7 @@ def test_view_issues_the_next_number(client, p):
     assert response.status_code == HTTPStatus.OK
     assert response.json()["number"] == "201900010026"
     assert response.json()["range"] == "201900010001–201900010040"
-    assert "已取得编号 201900010026" in response.json()["message"]
+    assert "已为本表单保留编号 201900010026" in response.json()["message"]
 
 
 def test_view_defaults_to_the_users_own_organisation(client, p):
