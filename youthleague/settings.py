@@ -305,6 +305,25 @@ IMPORT_STALLED_AFTER_MINUTES = env_int("YOUTHLEAGUE_IMPORT_STALLED_AFTER_MINUTES
 # Exports larger than this many rows run as background tasks with a progress page.
 BACKGROUND_EXPORT_ROWS = env_int("YOUTHLEAGUE_BACKGROUND_EXPORT_ROWS", 50_000)
 
+# E-mail (notifications): SMTP in production, printed to the console in development.
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the application is reached at, for links in e-mails.
+SITE_URL = env("DJANGO_SITE_URL", "http://localhost:8000")
+
 # Domain rules of the membership work; one place, so that no module repeats them.
 YOUTHLEAGUE = {
     # Members who joined on or after this date are "new members" (新发展团员).
