@@ -22,6 +22,7 @@ from members.importing import ROSTER_IMPORT
 from members.models import BRANCH_KINDS, Member
 from members.tables import roster
 from members.validators import normalize_id_number
+from members.watch import member_record, stored_member_places, write_refusal
 from members.widgets import DevelopmentNumberWidget
 from spreadsheets.admin import TableImportAdminMixin
 from spreadsheets.exporting import export_response
@@ -249,6 +250,14 @@ class MemberAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAdmin):
             )
         for note in id_numbers.id_number_notes(obj.id_number, obj.document_type):
             self.message_user(request, note, messages.INFO)
+
+    def has_delete_permission(self, request, obj=None):
+        # A member an accepted submission locks stays until the level above reopens it.
+        if obj is not None and write_refusal(
+            kind="member", records=[member_record(obj, *stored_member_places(obj))]
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
         services.member_delete(member=obj, user=request.user)

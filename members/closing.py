@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from members.models import IssuedNumber, Member, Move, NumberRange, UnusedNumber
 from members.models.numbers import format_span
+from members.watch import guard_write, member_record
 
 #: how many members or ranges a refusal names before it only counts
 NAMED = 5
@@ -54,13 +55,17 @@ def merge_step(*, source, target, user=None):
     members = Member.objects.filter(branch=source) | Member.objects.filter(
         developing_organization=source
     )
+    moved = []
     for member in members.distinct():
+        before = ((member.branch_id, member.join_date.year),) if member.join_date else ()
         if member.branch_id == source.pk:
             member.branch = target
         if member.developing_organization_id == source.pk:
             member.developing_organization = target
         member._change_reason = _("merged into %(name)s") % {"name": target.name}
         member.save()
+        moved.append(member_record(member, *before))
+    guard_write(kind="member", action="changed", records=moved, user=user)
     for issued in IssuedNumber.objects.filter(organization=source):
         issued.organization = target
         issued.save(update_fields=["organization"])

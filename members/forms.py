@@ -7,6 +7,7 @@ from members.choices import DocumentType
 from members.id_numbers import had_invisible_characters
 from members.models import Member
 from members.validators import normalize_id_number, parse_development_number
+from members.watch import member_record, stored_member_places, write_refusal
 
 
 class DevelopmentNumberField(forms.Field):
@@ -116,3 +117,10 @@ class MemberForm(forms.ModelForm):
         for field, count in rejected.items():
             if field != NON_FIELD_ERRORS:
                 del self._errors[field][count:]
+        # A record an accepted submission locks cannot be changed (reports.submissions.approval).
+        member = self.instance
+        refusal = write_refusal(
+            kind="member", records=[member_record(member, *stored_member_places(member))]
+        )
+        if refusal:
+            self.add_error(None, refusal)

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from branches import access
 from members.models import Member
 from members.tallies import tally_members
+from members.watch import guard_write, member_record, stored_member_places
 
 #: the fields a person (form, import) may set; everything else is derived or kept by the system
 MEMBER_FIELDS = (
@@ -88,6 +89,7 @@ def member_create(*, user=None, member=None, **fields):
     with transaction.atomic():
         _validate(member, user)
         member.save(force_insert=True)
+        guard_write(kind="member", action="created", records=[member_record(member)], user=user)
     return member
 
 
@@ -104,7 +106,11 @@ def member_update(*, member, user=None, **fields):
         if user is not None and not Member.objects.editable_by(user).filter(pk=member.pk).exists():
             raise ValidationError(_("You may not change this member."))
         _validate(member, user)
+        before = stored_member_places(member)
         member.save()
+        guard_write(
+            kind="member", action="changed", records=[member_record(member, *before)], user=user
+        )
     return member
 
 
@@ -113,6 +119,12 @@ def member_delete(*, member, user=None):
     with transaction.atomic():
         if user is not None and not Member.objects.editable_by(user).filter(pk=member.pk).exists():
             raise ValidationError(_("You may not change this member."))
+        guard_write(
+            kind="member",
+            action="deleted",
+            records=[member_record(member, *stored_member_places(member))],
+            user=user,
+        )
         member.delete()
 
 
@@ -139,4 +151,10 @@ def member_bulk_create(*, members, user=None, change_reason=None, batch_size=100
         )
         # bulk_create sends no signals: bring the stored counts up to date here.
         tally_members(created)
+        guard_write(
+            kind="member",
+            action="created",
+            records=[member_record(member) for member in created],
+            user=user,
+        )
         return created

@@ -65,6 +65,7 @@ class CampaignForm(forms.ModelForm):
             "numbers_from_year",
             "numbers_to_year",
             "submission_tables",
+            "lock_after_acceptance",
             "description",
             "is_active",
         ]
@@ -113,3 +114,31 @@ class SubmitForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class OverrideSubmitForm(SubmitForm):
+    """Submitting while organisations below are not yet accepted: the committee says why."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for submitting before every organisation below is accepted"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for taking back the acceptance"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NotificationPreferenceForm(forms.Form):
+    delivery = forms.ChoiceField(label=_("Notifications by e-mail"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from reports.models import Delivery
+
+        super().__init__(*args, **kwargs)
+        self.fields["delivery"].choices = Delivery.choices

@@ -36,3 +36,23 @@ def prepare_submission(submission_id):
     from reports.submissions.services import submission_prepare
 
     return submission_prepare(submission_id)
+
+
+@task()
+def send_notification_digest():
+    """Deadline reminders and the daily e-mail digest; queues itself for the next day when the
+    backend can defer (the command ``send_notification_digest`` is the cron fallback)."""
+    from reports.notifications import daily_run
+
+    sent = daily_run()
+    schedule_notification_digest()
+    return sent
+
+
+def schedule_notification_digest():
+    """Queue the next daily digest, when the backend can run a task later."""
+    if not default_task_backend.supports_defer:
+        return None
+    from reports.notifications import next_digest_moment
+
+    return send_notification_digest.using(run_after=next_digest_moment()).enqueue()

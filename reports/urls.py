@@ -1,9 +1,9 @@
 from django.urls import path
 
-from reports import views, views_schools, views_statistics
+from reports import views, views_schools, views_statistics, views_todo
 from reports.registration import views as views_registration
 from reports.submissions import views as views_submissions
-from reports.submissions import views_exports
+from reports.submissions import views_approval, views_exports
 
 app_name = "reports"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("submissions/<slug:slug>/submit/", views_submissions.submit, name="submit"),
     path("submissions/<int:pk>/accept/", views_submissions.accept, name="accept"),
     path("submissions/<int:pk>/return/", views_submissions.return_submission, name="return"),
+    path("submissions/<int:pk>/reopen/", views_approval.reopen, name="reopen"),
+    path("submissions/<int:pk>/changes/", views_approval.changes, name="submission_changes"),
+    path("todo/", views_todo.todo, name="todo"),
+    path("notifications/", views_todo.notifications, name="notifications"),
+    path("notifications/read/", views_todo.notifications_read, name="notifications_read"),
     path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
     path("schools/", views_schools.reconciliation, name="schools"),
     path("schools/explain/", views_schools.explain, name="school_explain"),

@@ -259,7 +259,10 @@ def build_world():
             committee,
         )
         submission = submission_create(
-            campaign=campaign, organization=committee, user=committee_users[committee]
+            campaign=campaign,
+            organization=committee,
+            user=committee_users[committee],
+            override_reason="下级尚未全部接收，先行上报",
         )
         world.place(submission, committee)
         for stored in submission.files.all():

@@ -281,6 +281,8 @@ FILLERS = {
     ],
     "reports:accept": _by_pk(Submission),
     "reports:return": _by_pk(Submission),
+    "reports:reopen": _by_pk(Submission),
+    "reports:submission_changes": _by_pk(Submission),
     "reports:submission_file": _by_pk(SubmissionFile),
     "spreadsheets:import_job": _by_pk(ImportJob),
     "spreadsheets:import_job_confirm": _by_pk(ImportJob),

@@ -140,6 +140,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The pages count up to two million rows in one grouped query; PostgreSQL's JIT compiles
+    # each such query for about 0.1 s and gains less than that back (BENCHMARKS.md, breakdowns).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The development default: no persistent connections, and writers wait rather than fail.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -159,6 +164,9 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
         # A replica that does not answer is skipped, not waited for.
         DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        # Reports read here: JIT off, as on the primary.
+        _options = DATABASES[_alias]["OPTIONS"]
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     REPLICA_DATABASES.append(_alias)
 # Replica-safe reads go to a replica at all (the test settings turn it off but for the tests
@@ -296,6 +304,25 @@ IMPORT_STALLED_AFTER_MINUTES = env_int("YOUTHLEAGUE_IMPORT_STALLED_AFTER_MINUTES
 
 # Exports larger than this many rows run as background tasks with a progress page.
 BACKGROUND_EXPORT_ROWS = env_int("YOUTHLEAGUE_BACKGROUND_EXPORT_ROWS", 50_000)
+
+# E-mail (notifications): SMTP in production, printed to the console in development.
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the application is reached at, for links in e-mails.
+SITE_URL = env("DJANGO_SITE_URL", "http://localhost:8000")
 
 # Domain rules of the membership work; one place, so that no module repeats them.
 YOUTHLEAGUE = {

@@ -40,6 +40,7 @@ from members.models.moves import (
     State,
     Step,
 )
+from members.watch import announce, guard_write, member_places_in, member_record
 
 FOLLOW = access.Capability.FOLLOW_MOVES
 
@@ -190,6 +191,7 @@ def move_save_new(*, move, user=None):
         move.sent_on = timezone.localdate()
         move._change_reason = Step.SENT
         move.save()
+        announce("move_sent", move=move)
     return move
 
 
@@ -323,6 +325,12 @@ def move_confirm_report(*, move, user, branch=None, note=""):
             }
             _stamp_user(member, user)
             member.save(update_fields=["branch"])
+            guard_write(
+                kind="member",
+                action="changed",
+                records=[member_record(member, *member_places_in(previous, member))],
+                user=user,
+            )
             fresh.received_branch = target
         else:
             if user is not None:

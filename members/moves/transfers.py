@@ -44,6 +44,7 @@ from members.moves.services import (
     is_developing_side,
     move_confirm_report,
 )
+from members.watch import announce
 
 # --- who may act --------------------------------------------------------------------------------
 
@@ -85,7 +86,9 @@ def move_refuse(*, move, user, reason, note=""):
         fresh.refusal_note = note
         fresh.refused_at = timezone.now()
         fresh.refused_by = user
-        return _save_step(fresh, user, Step.REFUSED)
+        saved = _save_step(fresh, user, Step.REFUSED)
+        announce("move_refused", move=saved)
+        return saved
 
 
 def move_withdraw(*, move, user, note=""):

@@ -18,6 +18,7 @@ from members.models import IssuedNumber, NumberRange, UnusedNumber, format_numbe
 from members.numbers import services as numbering
 from members.numbers.forms import NumberRangeForm, UnusedNumberForm
 from members.numbers.importing import RANGE_IMPORT, UNUSED_NUMBER_IMPORT
+from members.watch import write_refusal
 from spreadsheets.admin import TableImportAdminMixin
 
 
@@ -230,6 +231,14 @@ class UnusedNumberAdmin(
                     user=request.user,
                 ),
             )
+
+    def has_delete_permission(self, request, obj=None):
+        # An entry an accepted submission locks stays until the level above reopens it.
+        if obj is not None and write_refusal(
+            kind="unused_number", records=[numbering.watched_unused_number(obj)]
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
         numbering.unused_number_delete(entry=obj, user=request.user)

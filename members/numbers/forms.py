@@ -8,6 +8,7 @@ from members import validators
 from members.models import NumberRange, UnusedNumber, format_number
 from members.numbers import lookup
 from members.numbers import services as numbering
+from members.watch import write_refusal
 
 
 class NumberFormField(forms.CharField):
@@ -80,6 +81,12 @@ class UnusedNumberForm(UserFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if "first" not in self.fields:
+            # A registered entry an accepted submission locks cannot be changed.
+            refusal = write_refusal(
+                kind="unused_number", records=[numbering.watched_unused_number(self.instance)]
+            )
+            if refusal:
+                self.add_error(None, refusal)
             return cleaned
         first = cleaned.get("first")
         if first is None:
@@ -88,10 +95,17 @@ class UnusedNumberForm(UserFormMixin, forms.ModelForm):
         cleaned["last"] = last
         self.instance.last = last
         try:
-            numbering.unused_number_locate(first=first, last=last, user=self.user)
+            number_range = numbering.unused_number_locate(first=first, last=last, user=self.user)
             numbering.unused_number_check_free(first=first, last=last)
         except ValidationError as exc:
             self.add_error("first", exc)
+            return cleaned
+        self.instance.first, self.instance.organization = first, number_range.organization
+        refusal = write_refusal(
+            kind="unused_number", records=[numbering.watched_unused_number(self.instance)]
+        )
+        if refusal:
+            self.add_error(None, refusal)
         return cleaned
 
 

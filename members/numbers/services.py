@@ -24,6 +24,7 @@ from members import validators
 from members.models import IssuedNumber, Member, NumberRange, UnusedNumber
 from members.models.numbers import NOT_IN_RANGES, format_number, number_year
 from members.numbers.ledger import free_spans
+from members.watch import WatchedRecord, guard_write
 
 # --- ranges ------------------------------------------------------------------------------------
 
@@ -179,7 +180,22 @@ def unused_number_register(*, first, last=None, status, explanation, user=None):
         )
         entry.full_clean()
         _save(entry, user)
+        guard_write(
+            kind="unused_number",
+            action="created",
+            records=[watched_unused_number(entry)],
+            user=user,
+        )
     return entry
+
+
+def watched_unused_number(entry):
+    """The :class:`WatchedRecord` of a register entry: its organisation and year."""
+    return WatchedRecord(
+        entry.pk or 0,
+        entry.span_text,
+        frozenset({(entry.organization_id, number_year(entry.first))}),
+    )
 
 
 def unused_number_check_user(*, entry, user=None):
@@ -194,13 +210,26 @@ def unused_number_update(*, entry, status, explanation, user=None):
     with transaction.atomic():
         entry.full_clean()
         _save(entry, user)
+        guard_write(
+            kind="unused_number",
+            action="changed",
+            records=[watched_unused_number(entry)],
+            user=user,
+        )
     return entry
 
 
 def unused_number_delete(*, entry, user=None):
     unused_number_check_user(entry=entry, user=user)
     entry._history_user = _actor(user)
-    entry.delete()
+    with transaction.atomic():
+        guard_write(
+            kind="unused_number",
+            action="deleted",
+            records=[watched_unused_number(entry)],
+            user=user,
+        )
+        entry.delete()
 
 
 # --- the next free number ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Campaigns, snapshots, seals, exports and submissions; one module per topic."""
 
+from reports.models.approval import ChangeAction, ChangeKind, PostAcceptanceChange  # noqa: F401
 from reports.models.campaigns import (  # noqa: F401
     Campaign,
     CampaignForward,
@@ -10,6 +11,11 @@ from reports.models.campaigns import (  # noqa: F401
     SnapshotFigure,
 )
 from reports.models.exports import Channel, ExportJob, ExportLog  # noqa: F401
+from reports.models.notifications import (  # noqa: F401
+    Delivery,
+    Notification,
+    NotificationPreference,
+)
 from reports.models.registration import (  # noqa: F401
     BranchRegistration,
     BranchRegistrationStatus,

@@ -109,6 +109,14 @@ class Campaign(models.Model):
             "campaign's figures, even before their year is over; no other range counts."
         ),
     )
+    lock_after_acceptance = models.BooleanField(
+        _("lock accepted records"),
+        default=False,
+        help_text=_(
+            "Refuse changes to records an accepted submission contains until the parent "
+            "reopens it; otherwise such changes are only recorded."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

@@ -71,6 +71,21 @@ class Submission(models.Model):
     rows_total = models.PositiveIntegerField(_("rows to write"), default=0, editable=False)
     rows_done = models.PositiveIntegerField(_("rows written"), default=0, editable=False)
     error = models.CharField(_("error"), max_length=500, blank=True, editable=False)
+    # Sent while children were still missing or returned: the committee names them and says why.
+    override_reason = models.TextField(_("reason for submitting before the children"), blank=True)
+    override_children = models.JSONField(
+        _("children not accepted when submitted"), default=list, blank=True, editable=False
+    )
+    # An accepted version the parent reopened (撤销接收): it reads as returned, with the reason.
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from branches import access
 from branches.models import Organization
+from members.watch import WatchedRecord, guard_write
 from reports.models import EducationCount, Explanation
 from reports.models.schools import normalize_education_code
 
@@ -104,7 +105,18 @@ def explanation_save(*, user, target, text):
     explanation.full_clean()
     explanation._history_user = user  # the history names the writer, in commands too
     with transaction.atomic():
+        action = "created" if explanation._state.adding else "changed"
         explanation.save()
+        guard_write(
+            kind="explanation",
+            action=action,
+            records=[
+                WatchedRecord(
+                    explanation.pk, target.title, frozenset({(target.governing.pk, target.year)})
+                )
+            ],
+            user=user,
+        )
     return explanation
 
 

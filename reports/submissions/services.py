@@ -123,14 +123,21 @@ def can_review(user, submission):
     return access.sees_everything(user) or access.home_organization(user) == parent
 
 
-def submission_create(*, campaign, organization, user, note=""):
+def submission_create(*, campaign, organization, user, note="", override_reason=""):
     """Record the next version of ``organization``'s submission and freeze its stamped tables,
-    at once or, for large tables, in the task worker."""
+    at once or, for large tables, in the task worker.
+
+    While a child owing a submission is not accepted, the committee submits only with an
+    ``override_reason``; the children are then stored with the version (``reports.submissions.approval``).
+    """
+    from reports.submissions.approval import check_children
+
     if not can_submit(user, organization):
         raise PermissionDenied
     kinds = campaign.table_kinds
     if not kinds:
         raise ValidationError(_("This campaign does not collect tables."))
+    override_children = check_children(campaign, organization, override_reason)
     rows = sum(get_table(kind).count(organization, user=user) for kind in kinds)
     background = rows > settings.BACKGROUND_EXPORT_ROWS
     with transaction.atomic():
@@ -156,6 +163,8 @@ def submission_create(*, campaign, organization, user, note=""):
             deadline=campaign.deadline_for(organization),
             note=note,
             rows_total=rows,
+            override_reason=override_reason.strip() if override_children else "",
+            override_children=override_children,
         )
         submission.full_clean()
         submission.save()
@@ -165,7 +174,14 @@ def submission_create(*, campaign, organization, user, note=""):
             transaction.on_commit(lambda: prepare_submission.enqueue(submission.pk))
         else:
             _freeze(submission)
+        _notify(submission, "submitted")
     return submission
+
+
+def _notify(submission, event):
+    from reports.notifications import notify_submission
+
+    notify_submission(submission, event)
 
 
 def submission_prepare(submission_id):
@@ -288,6 +304,7 @@ def _review(submission, user, status, reason=""):
         current.reviewed_at = timezone.now()
         current.full_clean()
         current.save()
+    _notify(current, status)
     return current
 
 

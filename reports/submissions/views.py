@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import access
-from reports.forms import ReturnForm, SubmitForm
+from reports.forms import OverrideSubmitForm, ReopenForm, ReturnForm
 from reports.models import Campaign, Submission, SubmissionFile, SubmissionStatus
+from reports.submissions import approval
 from reports.submissions.exporting import StoredFile
 from reports.submissions.services import (
     State,
@@ -71,7 +72,14 @@ def submissions(request):
             reviewable={
                 c.submission.pk for c in children if c.submission and can_review(user, c.submission)
             },
-            submit_form=SubmitForm(),
+            submit_form=OverrideSubmitForm(),
+            reopen_form=ReopenForm(),
+            unaccepted=approval.unaccepted_children(campaign, organization),
+            changes=approval.changes_since_acceptance(
+                [c.submission for c in children if c.submission]
+                + [s for s in own[:1] if s.status == SubmissionStatus.ACCEPTED]
+            ),
+            tree=approval.approval_tree(campaign, organization, user),
             return_form=ReturnForm(),
             deadline=campaign.deadline_for(organization),
         )
@@ -85,7 +93,7 @@ def submit(request, slug):
     organization = access.home_organization(request.user)
     if organization is None:
         raise Http404("No organisation.")
-    form = SubmitForm(request.POST)
+    form = OverrideSubmitForm(request.POST)
     form.is_valid()
     try:
         submission = submission_create(
@@ -93,6 +101,7 @@ def submit(request, slug):
             organization=organization,
             user=request.user,
             note=form.cleaned_data.get("note", ""),
+            override_reason=form.cleaned_data.get("override_reason", ""),
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -12,6 +12,9 @@ from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+#: The city's county and school committees have not submitted; the city submits over them.
+OVERRIDE = "区县尚未上报，先行上报"
+
 
 @pytest.fixture
 def summary_campaign(scripted_province, people_table):
@@ -32,6 +35,7 @@ def test_submit_return_resubmit(page, scripted_province, summary_campaign):
 
     log_in(page, "cityuser")
     page.goto(submissions)
+    page.fill("#id_override_reason", OVERRIDE)
     page.click("#submit-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "按时上报" in page.locator("#own-state").inner_text()
@@ -51,6 +55,7 @@ def test_submit_return_resubmit(page, scripted_province, summary_campaign):
     log_in(page, "cityuser")
     page.goto(submissions)
     assert "名册缺少联系电话" in page.locator("#own-submission").inner_text()
+    page.fill("#id_override_reason", OVERRIDE)
     page.click("#submit-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "按时上报" in page.locator("#own-state").inner_text()
@@ -66,6 +71,7 @@ def test_a_large_submission_is_stamped_by_the_worker(
 
     log_in(page, "cityuser")
     page.goto(f"{page.base_url}/reports/submissions/?campaign=summary")
+    page.fill("#id_override_reason", OVERRIDE)
     page.click("#submit-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     # The worker has finished by the time the page answers, and the message says so.
