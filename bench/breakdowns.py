@@ -3,20 +3,23 @@ query counts, timed like the dashboards (in-process through the whole Django sta
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthleague_bench python -m bench.breakdowns
 
-The statistics pages are timed twice: for the year in progress (counted from the member table)
-and for last year (read from its frozen figures; the benchmark freezes that year first if it is
-not frozen yet, which is what the December 31 task does).
+Each page is timed under three alternatives in the same run:
 
-Not yet run at province scale (the machine was busy with other work). On a 300,000-member data
-set (``bench.generate --members 300000 --orgs 15000``) on a loaded two-core machine, three runs
-gave p50s of 0.40 s (province, one attribute), 0.67 s (province, two attributes), 0.10 s (city,
-two attributes), 0.42 s (province statistics of the year in progress) and 0.09 s (province
-statistics of a frozen year). The breakdown is a parallel scan of the member table joined to the
-tree and grows with the members counted, so a province of two million is expected to exceed the
-dashboard's one-second budget until its counts are stored.
+* ``grouped by child path, JIT on``: as the pages first ran: each count grouped straight by the
+  path prefix of the child the row's organisation sits under, PostgreSQL's JIT on (its default);
+* ``by branch, rolled up, JIT off``: each count made by organisation first and summed to the
+  children in the same statement (:mod:`bench.rollup_alternative`);
+* ``now: grouped by child path, JIT off``: what the pages run (the settings turn JIT off).
+
+The statistics pages are timed for the year in progress (counted from the member table) and for
+last year (read from its frozen figures; the benchmark freezes that year first if it is not
+frozen yet, which is what the December 31 task does).
 """
 
 import argparse
+import os
+from contextlib import contextmanager
+from unittest import mock
 
 from bench import setup_django
 from bench.dashboards import measure
@@ -25,9 +28,60 @@ from bench.run import machine, save
 RUNS = 10
 
 
+@contextmanager
+def jit(setting):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET jit = {setting}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+
+
+@contextmanager
+def with_jit():
+    with jit("on"):
+        yield
+
+
+@contextmanager
+def by_branch():
+    from bench import rollup_alternative as alternative
+
+    with (
+        mock.patch("reports.views_statistics.breakdown_of", alternative.breakdown_by_branch),
+        mock.patch("reports.statistics.figures._grouped", alternative.grouped),
+    ):
+        yield
+
+
+@contextmanager
+def as_is():
+    yield
+
+
+ALTERNATIVES = {
+    "grouped by child path, JIT on": with_jit,
+    "by branch, rolled up, JIT off": by_branch,
+    "now: grouped by child path, JIT off": as_is,
+}
+
+
+def _show_jit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--only", choices=list(ALTERNATIVES), action="append")
     options = parser.parse_args()
     setup_django()
     from django.contrib.auth import get_user_model
@@ -62,12 +116,23 @@ def main():
         ),
         "city statistics, year in progress": ("bench-city", f"/reports/statistics/?year={year}"),
     }
-    results = {"machine": machine(), "members": Member.objects.count(), "pages": {}}
-    for name, (username, url) in pages.items():
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(get_user_model().objects.get(username=username))
-        results["pages"][name] = {"url": url, **measure(client, url, options.runs)}
-        print(name, results["pages"][name], flush=True)
+    results = {
+        "machine": machine(),
+        "members": Member.objects.count(),
+        "load_before": [round(x, 1) for x in os.getloadavg()],
+        "alternatives": list(options.only or ALTERNATIVES),
+        "jit_in_settings": _show_jit(),
+        "pages": {},
+    }
+    for alternative in results["alternatives"]:
+        with ALTERNATIVES[alternative]():
+            for name, (username, url) in pages.items():
+                client = Client(HTTP_HOST="127.0.0.1")
+                client.force_login(get_user_model().objects.get(username=username))
+                measured = {"url": url, **measure(client, url, options.runs)}
+                results["pages"].setdefault(name, {})[alternative] = measured
+                print(alternative, "|", name, measured, flush=True)
+    results["load_after"] = [round(x, 1) for x in os.getloadavg()]
     save("breakdowns", results)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access, services
-from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter
+from branches.admin_scoping import ScopedAdminMixin, SubtreeFilter, autocomplete_choices
 from branches.forms import OrganizationForm
 from branches.importing import ORGANIZATION_IMPORT
 from branches.models import Cadre, Organization
@@ -173,7 +173,10 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
     def get_search_results(self, request, queryset, search_term):
         # A form's look-up (the admin's autocomplete) offers only organisations still open.
         if getattr(request.resolver_match, "url_name", "") == "autocomplete":
-            queryset = queryset.current()
+            # Only what the asking field may point to (open organisations in the user's scope,
+            # narrowed by that form), named with their parent where names repeat.
+            choices = autocomplete_choices(request, self.admin_site)
+            queryset = queryset.current().filter(pk__in=choices.values("pk")).with_parent_name()
         return super().get_search_results(request, queryset, search_term)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

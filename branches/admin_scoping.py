@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,13 @@ class ScopedAdminMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Organization:
             kwargs["queryset"] = self.organization_choices(request, db_field)
+            if "widget" not in kwargs and db_field.name not in self.raw_id_fields:
+                # Never a drop-down of every organisation (100,000 in a province): the admin's
+                # autocomplete, whose results the organisation admin scopes to this field's
+                # choices (see :func:`autocomplete_choices`).
+                kwargs["widget"] = AutocompleteSelect(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def organization_of(self, obj):
@@ -138,3 +146,22 @@ class AuditLogAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def autocomplete_choices(request, admin_site):
+    """The organisations an autocomplete request (``/admin/autocomplete/?app_label=…``) may
+    offer: the choices of the asking form's field (:meth:`ScopedAdminMixin.organization_choices`),
+    or the user's pickable organisations for a form that has none. Unknown fields offer nothing."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        field = model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, ValueError):
+        return Organization.objects.none()
+    if getattr(field, "related_model", None) is not Organization:
+        return Organization.objects.none()
+    source = admin_site._registry.get(model)
+    if isinstance(source, ScopedAdminMixin):
+        return source.organization_choices(request, field)
+    return access.pickable_organizations(request.user)

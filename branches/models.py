@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -16,8 +17,26 @@ from branches.validators import (
 )
 from youthleague.text import VisibleTextValidator
 
+#: Kinds whose names repeat across the tree by nature (every school has a 高三（1）班团支部): pickers
+#: and lists show them with their parent's name.
+REPEATING_NAME_KINDS = ("general_branch", "branch", "class_branch")
+
 
 class OrganizationQuerySet(MP_NodeQuerySet):
+    def with_parent_name(self):
+        """Annotate ``parent_name`` on organisations whose names repeat (branches), so that
+        ``str()`` reads 高三（1）班团支部 · 鼓楼区第一中学; one subquery on the unique path."""
+        parent = Organization.objects.filter(
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
+        ).values("name")[:1]
+        return self.annotate(
+            parent_name=models.Case(
+                models.When(kind__in=REPEATING_NAME_KINDS, then=models.Subquery(parent)),
+                default=models.Value(""),
+                output_field=models.CharField(),
+            )
+        )
+
     def subtree_of(self, organization):
         """The organisation and everything below it: one indexed prefix query."""
         return self.filter(path__startswith=organization.path)
@@ -216,7 +235,8 @@ class Organization(MP_Node):
         ]
 
     def __str__(self):
-        return self.name
+        parent_name = getattr(self, "parent_name", "")
+        return f"{self.name} · {parent_name}" if parent_name else self.name
 
     def clean(self):
         super().clean()

@@ -6,21 +6,17 @@ from branches import access, cadres
 from branches.models import Role
 
 
-@login_required
-def home(request):
-    """Each role's own starting points: secretaries enter members, committees watch figures."""
-    role = access.role_of(request.user)
-    return render(
-        request,
-        "home.html",
-        {
-            "role": role,
-            "organization": access.home_organization(request.user),
-            "is_secretary": role == Role.SECRETARY,
-            "is_committee": role == Role.COMMITTEE,
-            "is_province": role == Role.PROVINCE,
-        },
-    )
+def home_context(user):
+    """What every desk (:func:`reports.views_desk.desk`) knows about its user: role and
+    organisation."""
+    role = access.role_of(user)
+    return {
+        "role": role,
+        "organization": access.home_organization(user),
+        "is_secretary": role == Role.SECRETARY,
+        "is_committee": role == Role.COMMITTEE,
+        "is_province": role == Role.PROVINCE,
+    }
 
 
 CADRE_LIST_LIMIT = 200

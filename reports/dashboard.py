@@ -10,10 +10,10 @@ from django.db.models import F
 from branches import access
 from branches.models import Organization
 from members.models import OrganizationTally
-from reports import schools
+from reports import columns, schools
 from reports.campaigns import deadlines_for, default_campaign, light
 from reports.charts import bar_chart
-from reports.metrics import all_figures, children_and_total, figures_shown
+from reports.metrics import all_figures, children_and_total
 from reports.models import Campaign
 from reports.snapshots import latest_snapshot, snapshot_values
 
@@ -61,6 +61,21 @@ class Dashboard:
     descending: bool
     #: the year of education figures the school columns read (None without figures)
     education_year: int | None = None
+    #: every figure group, each marked shown or not (the column chooser)
+    column_groups: list = field(default_factory=list)
+
+    @property
+    def groups_param(self):
+        return columns.groups_param(self.column_groups)
+
+    @property
+    def upcoming_deadlines(self):
+        return [d for d in self.deadlines if not d.is_past]
+
+    @property
+    def past_deadlines(self):
+        """Deadlines already passed, collapsed into one line on the page."""
+        return [d for d in self.deadlines if d.is_past]
 
 
 def sort_rows(rows, sort, descending):
@@ -95,15 +110,27 @@ def who_has_not(organization, rows):
     undated = Organization.objects.class_branches().filter(
         path__startswith=organization.path, graduation_date__isnull=True, no_graduation_reason=""
     )
-    result.undated_class_branches = list(undated.order_by("path")[:LIST_LIMIT])
+    # Class branch names repeat in every school: each reads with its parent's name.
+    result.undated_class_branches = list(undated.with_parent_name().order_by("path")[:LIST_LIMIT])
     result.undated_class_branches_total = undated.count()
     return result
 
 
 def build_dashboard(
-    organization, *, user=None, campaign_slug=None, sort="", descending=False, today=None
+    organization,
+    *,
+    user=None,
+    campaign_slug=None,
+    sort="",
+    descending=False,
+    today=None,
+    groups=None,
 ):
-    """The dashboard of ``organization`` as ``user`` sees it (the breadcrumb depends on who)."""
+    """The dashboard of ``organization`` as ``user`` sees it (the breadcrumb depends on who).
+
+    ``groups`` is the ``?groups=`` choice of figure groups to show; without one the table shows
+    the campaign's own group.
+    """
     campaigns = list(Campaign.objects.active())
     campaign = next((c for c in campaigns if c.slug == campaign_slug), None)
     if campaign is None:
@@ -126,13 +153,14 @@ def build_dashboard(
             [(row.organization.short_name, row.value, row.light) for row in ranked],
             threshold=float(campaign.threshold),
         )
+    column_groups = columns.chosen_groups(campaign, groups)
     return Dashboard(
         organization=organization,
         breadcrumb=access.breadcrumb(user, organization),
         campaigns=campaigns,
         campaign=campaign,
         deadlines=deadlines_for(organization, campaigns, today=today),
-        figures=figures_shown(campaign),
+        figures=columns.shown_figures(column_groups),
         rows=rows,
         total=total,
         chart=chart,
@@ -141,4 +169,5 @@ def build_dashboard(
         sort=sort,
         descending=descending,
         education_year=schools.year_for(campaign),
+        column_groups=column_groups,
     )

@@ -37,6 +37,7 @@ def dashboard(request):
         campaign_slug=request.GET.get("campaign"),
         sort=request.GET.get("sort", ""),
         descending=request.GET.get("order") == "desc",
+        groups=",".join(request.GET.getlist("groups")),
     )
     return render(request, "reports/dashboard.html", {"board": board})
 

@@ -140,6 +140,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The pages count up to two million rows in one grouped query; PostgreSQL's JIT compiles
+    # each such query for about 0.1 s and gains less than that back (BENCHMARKS.md, breakdowns).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The development default: no persistent connections, and writers wait rather than fail.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -159,6 +164,9 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
         # A replica that does not answer is skipped, not waited for.
         DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        # Reports read here: JIT off, as on the primary.
+        _options = DATABASES[_alias]["OPTIONS"]
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     REPLICA_DATABASES.append(_alias)
 # Replica-safe reads go to a replica at all (the test settings turn it off but for the tests

@@ -103,6 +103,7 @@ def ledger_page(request):
         "children": children,
         "spans": [(a, b, b - a + 1) for a, b in spans[:limit]],
         "spans_cut": len(spans) > limit,
+        "may_explain": access.can(request.user, access.Capability.EXPLAIN, organization),
     }
     return render(request, "members/ledger.html", context)
 

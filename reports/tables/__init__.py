@@ -3,4 +3,10 @@
 
 def register_all():
     from reports.registration import importing  # noqa: F401  (the registration sheet)
-    from reports.tables import breakdown, ranking, school_counts, statistics  # noqa: F401
+    from reports.tables import (  # noqa: F401
+        breakdown,
+        dashboard,
+        ranking,
+        school_counts,
+        statistics,
+    )

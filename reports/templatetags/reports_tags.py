@@ -44,3 +44,33 @@ def with_org(context, code):
     params = context["request"].GET.copy()
     params["org"] = code
     return "?" + params.urlencode()
+
+
+@register.inclusion_tag("reports/_downloads.html", takes_context=True)
+def download_buttons(context, kind, organization, **options):
+    """The download buttons of an official table wherever it is shown: the plain .xlsx, and
+    下载（盖章） when the table may be stamped by this user as ``organization`` (the stamp rule
+    itself is :func:`reports.exporting.stamp_check`)."""
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    from branches import access
+    from spreadsheets.tables import get_table
+
+    request = context["request"]
+    table = get_table(kind)
+    params = QueryDict(mutable=True)
+    params["org"] = organization.code
+    for name, value in options.items():
+        if value not in (None, ""):
+            params[name] = value
+    url = reverse("reports:download", args=[kind])
+    may_stamp = table.stampable and access.home_organization(request.user) == organization
+    stamped = params.copy()
+    stamped["stamp"] = "1"
+    return {
+        "kind": kind,
+        "label": table.label,
+        "url": f"{url}?{params.urlencode()}",
+        "stamped_url": f"{url}?{stamped.urlencode()}" if may_stamp else "",
+    }

@@ -386,7 +386,12 @@ def test_province_autocomplete_offers_branches_only(client, small_province):
     )
     assert response.status_code == HTTPStatus.OK
     names = {result["text"] for result in response.json()["results"]}
-    assert names == {"甲县第一团支部", "甲县第二团支部", "乙县第一团支部"}
+    # Branch names repeat across the tree: the picker names each with its parent.
+    assert names == {
+        "甲县第一团支部 · 甲县团委",
+        "甲县第二团支部 · 甲县团委",
+        "乙县第一团支部 · 乙县团委",
+    }
 
 
 def test_export_button_follows_the_subtree_filter(client, small_province):

@@ -287,3 +287,32 @@ def test_admin_import_button_is_the_moves_table(client, scene):
     assert "去向县级行政区划代码" in page.content.decode()
     secretary = as_user(client, scene.secretary)
     assert secretary.get(reverse("admin:members_move_table_import")).status_code == 403
+
+
+def test_follow_up_list_downloads_as_xlsx(client, scene):
+    """The follow-up list leaves as .xlsx through the export path, with the page's filter."""
+    import io
+
+    import openpyxl
+
+    from reports.models import ExportLog
+
+    record(scene, days=400)
+    client = as_user(client, scene.developing_user)
+    page = client.get(reverse("moves:follow_up"), {"show": "overdue"}).content.decode()
+    org = scene.province.county.code
+    url = f"{reverse('reports:download', args=['moves'])}?org={org}&amp;show=overdue"
+    assert url in page
+    response = client.get(url.replace("&amp;", "&"))
+    assert response.status_code == HTTPStatus.OK
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[1][:2] == ("序号", "姓名")
+    assert [(row[1], row[8]) for row in rows[2:]] == [("林小红", "是")]
+    assert ExportLog.objects.filter(kind="moves", user=scene.developing_user).count() == 1
+    # The receiving side follows nothing of it: its file of the same subtree is empty or 404.
+    client = as_user(client, scene.receiving_user)
+    assert client.get(url.replace("&amp;", "&")).status_code == HTTPStatus.NOT_FOUND
