@@ -95,7 +95,7 @@ def test_replica_urls_add_replica_aliases_and_the_router():
     result = manage("shell", "--no-imports", "-c", show, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == (
-        "['replica1', 'replica2'] 6432 default {'connect_timeout': 2}"
+        "['replica1', 'replica2'] 6432 default {'connect_timeout': 2, 'options': '-c jit=off'}"
         " ['youthleague.db_router.ReplicaRouter']"
     )
 

@@ -1,11 +1,11 @@
 """The developing side's moved members as a spreadsheet, with the follow-up page's filter
 (``show``: pending, overdue, reported or closed; default pending), overdue first."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Move
-from members.models.moves import PENDING_STATES, Reason, State, overdue_cutoff
+from members.models.moves import Reason, State
+from members.moves.filters import follow_up_filter
 from spreadsheets.tables import OfficialTable, register
 from spreadsheets.widgets import chinese_label
 from spreadsheets.writer import Column, Kind
@@ -23,30 +23,19 @@ COLUMNS = (
 )
 
 
-def _filter(show):
-    cutoff = overdue_cutoff()
-    return {
-        "pending": Q(state__in=PENDING_STATES),
-        "overdue": Q(state__in=PENDING_STATES, moved_on__lt=cutoff),
-        "reported": Q(state=State.REPORTED),
-        "closed": Q(state=State.CLOSED),
-    }.get(show or "pending", Q(state__in=PENDING_STATES))
-
-
 def moves_followed(organization, user=None, show=None):
     """Moves of members developed in ``organization``'s subtree that ``user`` follows up
     (every such move for the server's operator, ``user`` None)."""
     moves = Move.objects.all() if user is None else Move.objects.followed_by(user)
     return (
         moves.filter(member__developing_organization__path__startswith=organization.path)
-        .filter(_filter(show))
+        .filter(follow_up_filter(show))
         .with_related()
         .overdue_first()
     )
 
 
 def rows(organization, user=None, show=None, **options):
-    cutoff = overdue_cutoff()
     for serial, move in enumerate(moves_followed(organization, user, show), start=1):
         yield [
             serial,
@@ -57,7 +46,7 @@ def rows(organization, user=None, show=None, **options):
             move.moved_on,
             move.destination_display,
             chinese_label(State, move.state),
-            "是" if move.is_pending and move.moved_on < cutoff else "否",
+            "是" if move.is_overdue() else "否",
         ]
 
 

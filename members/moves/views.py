@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,11 +28,10 @@ from members.models.moves import (
     State,
     expiry_days,
     overdue_days,
-    overdue_q,
-    pending_q,
 )
 from members.moves import services as moves
 from members.moves import transfers
+from members.moves.filters import SHOWN, follow_up_filters
 from members.moves.forms import (
     CloseForm,
     ContactForm,
@@ -53,14 +52,6 @@ PAGE_SIZE = 50
 
 # --- the developing side ------------------------------------------------------------------------
 
-SHOW_FILTERS = {
-    "pending": pending_q(),
-    "overdue": None,  # filled per request: depends on today
-    "returned": Q(state__in=RETURNED_STATES),
-    "reported": Q(state=State.REPORTED),
-    "closed": Q(state=State.CLOSED),
-}
-
 
 @login_required
 def follow_up(request):
@@ -68,9 +59,9 @@ def follow_up(request):
     user = request.user
     organization = requested_organization(request, FOLLOW)
     show = request.GET.get("show", "pending")
-    if show not in SHOW_FILTERS:
+    if show not in SHOWN:
         show = "pending"
-    filters = {**SHOW_FILTERS, "overdue": overdue_q()}
+    filters = follow_up_filters()
     followed = Move.objects.followed_by(user).filter(
         member__developing_organization__path__startswith=organization.path
     )

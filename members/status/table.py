@@ -7,14 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from members import privacy
 from members.models.status import REACHING_DAYS
+from members.tables import roster
 from spreadsheets.tables import OfficialTable, register
 from spreadsheets.writer import Column, Kind
 
 COLUMNS = (
     Column("序号", Kind.INTEGER, 8),
     Column("姓名", width=12),
-    Column("现所在团支部", width=30),
-    Column("现所在团支部代码", width=16),
+    Column(roster.BRANCH, width=30),
+    Column(roster.BRANCH_CODE, width=16),
     Column("公民身份号码", width=20),
     Column("出生日期", Kind.DATE, 12),
     Column("年满28周岁日期", Kind.DATE, 14),

@@ -8,7 +8,8 @@ from django.urls import reverse
 from members.numbers.ledger import unaccounted_spans
 from reports.desk import counts_for
 from tests import factories
-from tests.members.test_moves_pages import record, scene  # noqa: F401  (fixture)
+from tests.members.moves.conftest import scene  # noqa: F401  (fixture)
+from tests.members.moves.test_pages import record
 
 pytestmark = pytest.mark.django_db
 
