@@ -112,6 +112,11 @@ def test(extra):
     ensure_virtualenv()
     env = development_env()
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    if (os.cpu_count() or 1) > 1 and not any(
+        a == "-n" or a.startswith(("-n", "--numprocesses")) for a in extra
+    ):
+        # One worker per core (pytest-xdist); `-n 0` runs in one process.
+        extra = ["-n", "auto", *extra]
     result = run(PYTHON, "-m", "pytest", *extra, env=env, check=False)
     sys.exit(result.returncode)
 
