@@ -32,7 +32,7 @@ def demo(live_server):
 
 
 class Walk:
-    def __init__(self, browser, base_url, username, walk, size):
+    def __init__(self, browser, base_url, username, walk, size, password=DEMO_PASSWORD):
         self.context = browser.new_context(locale="zh-CN", viewport=SIZES[size])
         self.context.set_default_timeout(20_000)
         self.page = self.context.new_page()
@@ -42,7 +42,7 @@ class Walk:
         self.size = size
         self.page.goto(f"{base_url}/accounts/login/")
         self.page.fill("#id_username", username)
-        self.page.fill("#id_password", DEMO_PASSWORD)
+        self.page.fill("#id_password", password)
         self.page.click("button[type=submit]")
         self.page.wait_for_url(f"{base_url}/")
 
