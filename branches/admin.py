@@ -122,6 +122,10 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
     ]
     readonly_fields = ["status", "closed_on", "closing_reason", "merged_into"]
 
+    def get_queryset(self, request):
+        # Branch names repeat across schools: the list shows each with its parent's name.
+        return super().get_queryset(request).with_parent_name()
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -245,7 +249,7 @@ class OrganizationAdmin(ScopedAdminMixin, TableImportAdminMixin, SimpleHistoryAd
         return format_html(
             '<span class="tree-indent" style="padding-left:{}em">{}</span>',
             (obj.depth - 1) * 1.2,
-            obj.name,
+            str(obj),
         )
 
     @admin.display(description=_("position in the tree"))

@@ -187,13 +187,17 @@ class MoveQuerySet(models.QuerySet):
         )
 
     def with_related(self):
+        """Members and people joined; the branches fetched once each, with their parent's name
+        where names repeat (高三（1）班团支部 · 鼓楼区第一中学)."""
         return self.select_related(
             "member",
             "member__developing_organization",
-            "from_branch",
-            "destination_organization",
-            "received_branch",
             "contacted_by",
+        ).prefetch_related(
+            *(
+                models.Prefetch(name, queryset=Organization.objects.with_parent_name())
+                for name in ("from_branch", "destination_organization", "received_branch")
+            )
         )
 
     def overdue_first(self, today=None):

@@ -55,7 +55,10 @@ def graduating_classes(*, organization, today=None):
     """
     today = today or timezone.localdate()
     classes = (
-        Organization.objects.class_branches().current().filter(path__startswith=organization.path)
+        Organization.objects.class_branches()
+        .current()
+        .with_parent_name()
+        .filter(path__startswith=organization.path)
     )
     upcoming = list(
         classes.filter(
@@ -93,6 +96,7 @@ def graduated_empty_classes(*, organization, today=None):
     today = today or timezone.localdate()
     return list(
         Organization.objects.class_branches()
+        .with_parent_name()
         .current()
         .filter(path__startswith=organization.path, graduation_date__lt=today)
         .exclude(Exists(Member.objects.filter(branch=OuterRef("pk"))))

@@ -60,7 +60,7 @@ def graduation_dates(request):
     user = request.user
     organization = requested_organization(request, access.Capability.SET_GRADUATION)
     branches = access.scope_queryset(
-        user, Organization.objects.class_branches().subtree_of(organization)
+        user, Organization.objects.class_branches().with_parent_name().subtree_of(organization)
     )
     ids = _selected_ids(request)
     if ids:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from reports.models.campaigns import Campaign
+from spreadsheets.tables import TABLES
 
 
 class SubmissionStatus(models.TextChoices):
@@ -144,4 +145,14 @@ class SubmissionFile(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.submission} · {self.kind}"
+        return f"{self.submission} · {self.label}"
+
+    @property
+    def label(self):
+        """The table's name for people: its label, else its title, else (unregistered) its kind."""
+        table = TABLES.get(self.kind)
+        if table is None:
+            return self.kind
+        if table.label:
+            return str(table.label)
+        return table.title(self.submission.organization)

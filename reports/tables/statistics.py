@@ -35,17 +35,20 @@ def statistics_year(year):
     return year if 2000 <= year <= 2100 else current_year()
 
 
-def title(organization, year=None, **options):
-    return f"{statistics_year(year)}年团内统计表（{organization.name}）"
+def title(organization, year=None, declines=None, **options):
+    what = "需说明的下降" if declines else "团内统计表"
+    return f"{statistics_year(year)}年{what}（{organization.name}）"
 
 
-def rows(organization, user=None, year=None, **options):
+def rows(organization, user=None, year=None, declines=None, **options):
+    """Every figure, or with ``declines`` only those that fell beyond the threshold (the
+    declines page's rows)."""
     if user is not None and not access.is_in_scope(user, organization):
         return
     serial = 0
     for line in statistics_for(organization, statistics_year(year)).lines:
         name = f"{line.organization.name}（合计）" if line.is_total else line.organization.name
-        for comparison in line.comparisons:
+        for comparison in line.declines if declines else line.comparisons:
             serial += 1
             yield [
                 serial,
@@ -74,7 +77,7 @@ STATISTICS = register(
         columns=COLUMNS,
         rows=rows,
         count=count,
-        options=("year",),
+        options=("year", "declines"),
         label=_("Annual statistics against last year"),
     )
 )

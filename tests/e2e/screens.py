@@ -1,5 +1,7 @@
 """Screenshots of the browser walks, kept by CI as artifacts.
 
+The overflow check lives in one place, :func:`tests.e2e.walks.overflowing_tables`.
+
 They go to the directory named by ``E2E_SCREENSHOTS`` (default ``tests/e2e/screenshots/``,
 which git ignores).
 """
@@ -17,13 +19,3 @@ def screenshot(page, name):
     path = directory / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-def overflowing_tables(page):
-    """Tables wider than the box that holds them: ``[(id or class, scrollWidth, clientWidth)]``."""
-    return page.evaluate(
-        """() => Array.from(document.querySelectorAll("table")).map((table) => {
-            const box = table.parentElement;
-            return [table.id || table.className, box.scrollWidth, box.clientWidth];
-        }).filter(([, scroll, client]) => scroll > client)"""
-    )

@@ -5,7 +5,8 @@ import pytest
 
 from members.services import member_update
 from tests.e2e.conftest import log_in
-from tests.e2e.screens import overflowing_tables, screenshot
+from tests.e2e.screens import screenshot
+from tests.e2e.walks import overflowing_tables
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

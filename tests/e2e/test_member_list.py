@@ -9,7 +9,8 @@ from branches.models import Organization, Role
 from members import services
 from tests import factories
 from tests.e2e.conftest import log_in
-from tests.e2e.screens import overflowing_tables, screenshot
+from tests.e2e.screens import screenshot
+from tests.e2e.walks import overflowing_tables
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from branches.demo import DEMO_PASSWORD
 from branches.models import Organization
+from members.models import Member
 from tests import factories
 from tests.e2e.walks import SIZES, check_page
 
@@ -31,7 +32,7 @@ def demo(live_server):
 
 
 class Walk:
-    def __init__(self, browser, base_url, username, walk, size):
+    def __init__(self, browser, base_url, username, walk, size, password=DEMO_PASSWORD):
         self.context = browser.new_context(locale="zh-CN", viewport=SIZES[size])
         self.context.set_default_timeout(20_000)
         self.page = self.context.new_page()
@@ -41,7 +42,7 @@ class Walk:
         self.size = size
         self.page.goto(f"{base_url}/accounts/login/")
         self.page.fill("#id_username", username)
-        self.page.fill("#id_password", DEMO_PASSWORD)
+        self.page.fill("#id_password", password)
         self.page.click("button[type=submit]")
         self.page.wait_for_url(f"{base_url}/")
 
@@ -79,6 +80,11 @@ def test_secretary_walk(browser, demo):
         walk.visit("/", "desk-again")
         walk.visit("/admin/members/member/add/", "member-form")
         walk.visit("/admin/members/member/", "member-list")
+        walk.visit("/reports/todo/", "todo")
+        walk.visit("/reports/notifications/", "notifications")
+        walk.visit("/reports/registration/branch/XMU-INF-C1/", "registration-bulk")
+        member = Member.objects.filter(branch__code="XMU-INF-C1").first()
+        walk.visit(f"/members/{member.pk}/", "member-detail")
 
     walk_all_sizes(browser, demo, "secretary", steps)
 
@@ -88,6 +94,12 @@ def test_county_committee_walk(browser, demo):
         walk.follow("#job-numbers h2 a", "ledger")
         walk.visit("/", "desk")
         walk.follow("#job-arrivals h2 a", "inbox")
+        walk.visit("/reports/todo/", "todo")
+        walk.visit("/reports/notifications/", "notifications")
+        walk.visit("/reports/submissions/", "submissions")
+        walk.visit("/reports/registration/", "registration")
+        walk.visit("/moves/", "follow-up")
+        walk.visit("/moves/new/", "move-new")
         walk.visit("/tree/", "tree")
         walk.page.click("#org-tree details summary >> nth=0")
         walk.page.wait_for_selector("#org-tree details[open] ul")
@@ -115,6 +127,10 @@ def test_city_committee_walk(browser, demo):
         walk.visit("/members/lookup/", "lookup")
         walk.visit("/reports/submissions/", "submissions")
         walk.visit("/moves/", "follow-up")
+        walk.visit("/reports/todo/", "todo")
+        walk.visit("/reports/breakdown/", "breakdown")
+        walk.visit("/reports/statistics/", "statistics")
+        walk.visit("/reports/statistics/declines/", "statistics-declines")
 
     walk_all_sizes(browser, demo, "fuzhou", steps)
 
@@ -125,6 +141,8 @@ def test_school_committee_walk(browser, demo):
         walk.visit("/moves/graduation/", "graduation-dates")
         walk.visit("/moves/graduates/", "graduates")
         walk.visit("/members/ledger/", "ledger")
+        walk.visit("/reports/todo/", "todo")
+        walk.visit("/reports/submissions/", "submissions")
 
     walk_all_sizes(browser, demo, "school", steps)
 
@@ -137,6 +155,10 @@ def test_province_walk(browser, demo):
         walk.visit("/members/reaching-28/", "reaching-28")
         walk.visit("/reports/statistics/", "statistics")
         walk.visit("/reports/breakdown/", "breakdown")
+        walk.visit("/reports/statistics/declines/", "statistics-declines")
+        walk.visit("/reports/registration/", "registration")
+        walk.visit("/reports/submissions/", "submissions")
+        walk.visit("/reports/todo/", "todo")
         walk.visit("/", "desk-again")
         walk.follow("#education-import-link", "education-import")
 

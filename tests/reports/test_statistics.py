@@ -334,3 +334,18 @@ def test_page_says_how_the_year_is_counted(client, year):
     current = timezone.localdate().year
     live = client.get(f"/reports/statistics/?org=C1-K1&year={current}").content.decode()
     assert "本年统计数截至今日" in live
+
+
+def test_the_declines_page_downloads_only_the_declines(client, year):
+    statistics_freeze(year=2024)
+    client.force_login(year.county_user)
+    page = client.get("/reports/statistics/declines/?org=C1-K1&year=2025").content.decode()
+    assert "/reports/download/statistics/?org=C1-K1&amp;year=2025&amp;declines=1" in page
+    response = client.get("/reports/download/statistics/?org=C1-K1&year=2025&declines=1")
+    assert response.status_code == HTTPStatus.OK
+    rows = read_xlsx(io.BytesIO(b"".join(response.streaming_content)))
+    assert rows[0][0] == "2025年需说明的下降（甲县团委）"
+    assert rows[2:] and all(r[8] == "是" for r in rows[2:])
+    everything = client.get("/reports/download/statistics/?org=C1-K1&year=2025")
+    all_rows = read_xlsx(io.BytesIO(b"".join(everything.streaming_content)))
+    assert len(all_rows) > len(rows)

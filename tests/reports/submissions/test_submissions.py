@@ -320,3 +320,16 @@ def test_the_province_is_shown_as_the_receiving_level_only(client, setup):
     client.force_login(users["c1"])
     city = client.get(reverse("reports:submissions"), {"campaign": "summary"}).content.decode()
     assert 'id="own-submission"' in city and "上级规定的时间节点" in city
+
+
+def test_submitted_files_are_named_for_people_not_by_kind(client, setup):
+    campaign, p, users = setup
+    submission = submission_create(
+        campaign=campaign, organization=p.c1, user=users["c1"], override_reason=OVERRIDE
+    )
+    stored = submission.files.get()
+    assert stored.label == f"测试名册（{p.c1.name}）"
+    client.force_login(users["province"])
+    page = client.get(reverse("reports:submissions"), {"campaign": "summary"}).content.decode()
+    assert stored.label in page
+    assert f">{stored.kind}<" not in page
