@@ -6,6 +6,7 @@ committee job is found within two clicks of it.
 """
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -26,8 +27,14 @@ def demo(live_server):
         call_command("seed_demo", "--members", "150", stdout=io.StringIO())
     # The secretary's class branch gets members of its own, so that their list has rows.
     secretary_branch = Organization.objects.get(code="XMU-INF-C1")
-    for _ in range(6):
-        factories.MemberFactory(branch=secretary_branch, developing_organization=secretary_branch)
+    # Their numbers come after every demo number of the year, whatever the factory's sequence.
+    for serial in range(6):
+        factories.MemberFactory(
+            branch=secretary_branch,
+            developing_organization=secretary_branch,
+            join_date=date(2021, 5, 4 + serial),
+            development_number=int(f"20219{serial:07d}"),
+        )
     return live_server.url
 
 
