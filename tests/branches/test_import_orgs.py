@@ -155,6 +155,6 @@ def test_empty_sheet_with_header_only(tmp_path):
 
 
 def test_full_width_digits_in_school_codes_are_made_half_width():
-    from branches.models import normalize_school_code
+    from branches.validators import normalize_school_code
 
     assert normalize_school_code(" ３１３５ 0102 ") == "31350102"
