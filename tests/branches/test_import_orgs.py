@@ -6,15 +6,12 @@ import pytest
 
 from branches.importing import COLUMNS, ORGANIZATION_IMPORT
 from branches.models import Organization
-from tests.commands import rejected_lines, run_import
+from tests.branches.conftest import run_import_orgs as run
+from tests.commands import rejected_lines
 from tests.factories import committee, province, user_with_role
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-def run(path, *args):
-    return run_import("import_orgs", path, *args)
 
 
 ROOT = ["P", "测试省团委", "", "省级团委", "机关", "", "", ""]
