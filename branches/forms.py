@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from branches import access
-from branches.models import Organization, normalize_school_code
+from branches.models import Organization
+from branches.validators import normalize_school_code
 
 
 class OrganizationForm(forms.ModelForm):

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from import_export import resources
 
 from branches import access, services
-from branches.models import Organization, normalize_school_code
+from branches.models import Organization
 from branches.tables import organizations
+from branches.validators import normalize_school_code
 from spreadsheets.columns import ColumnsResourceMixin
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import ROW_NUMBER, as_text

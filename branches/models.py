@@ -2,106 +2,32 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+from treebeard.mp_tree import MP_Node
 
+from branches.cadre_queries import CadreQuerySet, Gender, Nature, PoliticalStatus, Position
+from branches.organization_queries import (  # noqa: F401
+    REPEATING_NAME_KINDS,
+    Kind,
+    NoGraduationReason,
+    OrganizationManager,
+    OrganizationQuerySet,
+    Ownership,
+    Role,
+    Sector,
+    Status,
+)
 from branches.validators import (
     id_number_birth_date,
     normalize_id_number,
     normalize_phone,
+    normalize_school_code,
     validate_id_number,
     validate_phone,
 )
 from youthleague.text import VisibleTextValidator
-
-#: Kinds whose names repeat across the tree by nature (every school has a 高三（1）班团支部): pickers
-#: and lists show them with their parent's name.
-REPEATING_NAME_KINDS = ("general_branch", "branch", "class_branch")
-
-
-class OrganizationQuerySet(MP_NodeQuerySet):
-    def with_parent_name(self):
-        """Annotate ``parent_name`` on organisations whose names repeat (branches), so that
-        ``str()`` reads 高三（1）班团支部 · 鼓楼区第一中学; one subquery on the unique path."""
-        parent = Organization.objects.filter(
-            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen)
-        ).values("name")[:1]
-        return self.annotate(
-            parent_name=models.Case(
-                models.When(kind__in=REPEATING_NAME_KINDS, then=models.Subquery(parent)),
-                default=models.Value(""),
-                output_field=models.CharField(),
-            )
-        )
-
-    def subtree_of(self, organization):
-        """The organisation and everything below it: one indexed prefix query."""
-        return self.filter(path__startswith=organization.path)
-
-    def children_of(self, organization):
-        return self.filter(path__startswith=organization.path, depth=organization.depth + 1)
-
-    def schools(self):
-        """Organisations that stand for a school: they carry the education department's code."""
-        return self.exclude(school_code="")
-
-    def class_branches(self):
-        return self.filter(kind=Organization.Kind.CLASS_BRANCH)
-
-    def current(self):
-        """Organisations still open: neither closed (撤销) nor merged into another."""
-        return self.filter(status=Organization.Status.OPEN)
-
-    def closed(self):
-        """Closed or merged organisations: kept, with their history, but no longer in use."""
-        return self.exclude(status=Organization.Status.OPEN)
-
-
-class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
-    def get_queryset(self):
-        # treebeard relies on path order for its tree operations.
-        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
-
-
-class Kind(models.TextChoices):
-    PROVINCE = "province", _("provincial committee")
-    CITY = "city", _("city committee")
-    WORKING_COMMITTEE = "working_committee", _("working committee")
-    COUNTY = "county", _("county committee")
-    GRASSROOTS = "grassroots", _("grassroots committee")
-    GENERAL_BRANCH = "general_branch", _("general branch")
-    BRANCH = "branch", _("branch")
-    CLASS_BRANCH = "class_branch", _("student class branch")
-
-
-class Sector(models.TextChoices):
-    SCHOOL = "school", _("school")
-    GOVERNMENT = "government", _("government agency")
-    PUBLIC_INSTITUTION = "public_institution", _("public institution")
-    ENTERPRISE = "enterprise", _("enterprise")
-    RURAL = "rural", _("rural")
-    COMMUNITY = "community", _("community")
-    SOCIAL_ORGANIZATION = "social_organization", _("social organisation")
-    OTHER = "other", _("other")
-
-
-class Ownership(models.TextChoices):
-    PUBLIC = "public", _("public")
-    PRIVATE = "private", _("private")
-
-
-class NoGraduationReason(models.TextChoices):
-    TEACHERS = "teachers", _("teachers' branch")
-    MIXED = "mixed", _("mixed branch")
-
-
-class Status(models.TextChoices):
-    OPEN = "open", pgettext_lazy("organisation status", "open")
-    CLOSED = "closed", pgettext_lazy("organisation status", "closed")
-    MERGED = "merged", pgettext_lazy("organisation status", "merged into another")
 
 
 class Organization(MP_Node):
@@ -289,21 +215,6 @@ class Organization(MP_Node):
         return [self.path[: step * level] for level in range(1, self.depth)]
 
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-def normalize_school_code(value):
-    """School codes are compared without any white space and with half-width digits
-    (spreadsheets carry stray spaces and full-width digits)."""
-    return "".join((value or "").translate(_FULL_WIDTH_DIGITS).split())
-
-
-class Role(models.TextChoices):
-    SECRETARY = "secretary", _("branch secretary")
-    COMMITTEE = "committee", _("committee staff")
-    PROVINCE = "province", _("provincial staff")
-
-
 class OrganizationAccess(models.Model):
     """Attaches a user to one organisation with one role; the base of every scoping decision."""
 
@@ -347,53 +258,6 @@ class OrganizationAccess(models.Model):
                     )
                 }
             )
-
-
-# --- cadres (团干部) ------------------------------------------------------------------------------
-
-
-class Position(models.TextChoices):
-    SECRETARY = "secretary", pgettext_lazy("cadre position", "organisation secretary")
-    DEPUTY_SECRETARY = "deputy_secretary", pgettext_lazy("cadre position", "deputy secretary")
-    ORGANIZATION = "organization", pgettext_lazy("cadre position", "organisation member")
-    PUBLICITY = "publicity", pgettext_lazy("cadre position", "publicity member")
-    DISCIPLINE = "discipline", pgettext_lazy("cadre position", "discipline member")
-    MEMBER = "member", pgettext_lazy("cadre position", "committee member")
-
-
-class Gender(models.TextChoices):
-    MALE = "M", pgettext_lazy("cadre", "male")
-    FEMALE = "F", pgettext_lazy("cadre", "female")
-
-
-class PoliticalStatus(models.TextChoices):
-    PARTY_MEMBER = "party_member", _("CPC member")
-    PROBATIONARY = "probationary", _("CPC probationary member")
-    LEAGUE_MEMBER = "league_member", _("league member")
-    MASSES = "masses", _("the masses")
-    OTHER = "other", _("other")
-
-
-class Nature(models.TextChoices):
-    FULL_TIME = "full_time", _("full-time")
-    PART_TIME = "part_time", _("part-time")
-    SECONDED = "seconded", _("seconded")
-
-
-class CadreQuerySet(models.QuerySet):
-    def active(self):
-        """Cadres in post: their post has not ended."""
-        return self.filter(ended_on__isnull=True)
-
-    def secretaries(self):
-        return self.filter(position=Position.SECRETARY)
-
-    def incomplete(self):
-        """Cadres whose record lacks a phone or an ID number."""
-        return self.filter(Q(phone="") | Q(id_number=""))
-
-    def in_subtree(self, organization):
-        return self.filter(organization__path__startswith=organization.path)
 
 
 def secretary_on_record():

@@ -83,3 +83,12 @@ def validate_id_number(value):
         raise ValidationError(
             _("This ID number does not carry a real birth date."), code="invalid_id_number"
         )
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def normalize_school_code(value):
+    """School codes are compared without any white space and with half-width digits
+    (spreadsheets carry stray spaces and full-width digits)."""
+    return "".join((value or "").translate(_FULL_WIDTH_DIGITS).split())

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reports import views, views_schools, views_statistics, views_todo
 from reports.registration import views as views_registration
+from reports.registration import views_committee as views_registration_committee
 from reports.submissions import views as views_submissions
 from reports.submissions import views_approval, views_exports
 
@@ -25,7 +26,7 @@ urlpatterns = [
     path("submissions/files/<int:pk>/", views_submissions.submission_file, name="submission_file"),
     path("schools/", views_schools.reconciliation, name="schools"),
     path("schools/explain/", views_schools.explain, name="school_explain"),
-    path("registration/", views_registration.overview, name="registration"),
+    path("registration/", views_registration_committee.overview, name="registration"),
     path(
         "registration/branch/<str:code>/",
         views_registration.branch_page,
@@ -46,10 +47,14 @@ urlpatterns = [
         views_registration.error_report,
         name="registration_errors",
     ),
-    path("registration/<int:pk>/certify/", views_registration.certify, name="registration_certify"),
+    path(
+        "registration/<int:pk>/certify/",
+        views_registration_committee.certify,
+        name="registration_certify",
+    ),
     path(
         "registration/<int:pk>/return/",
-        views_registration.return_registration,
+        views_registration_committee.return_registration,
         name="registration_return",
     ),
     path("breakdown/", views_statistics.breakdown, name="breakdown"),

@@ -1,6 +1,6 @@
 """Dependencies point one way: branches < members < reports; the shared spreadsheets package
 imports none of them. The export path relies on it (members reach the export log only through
-``spreadsheets.exporting``)."""
+``spreadsheets.exporting``). No module of the project is longer than 400 lines."""
 
 import ast
 from pathlib import Path
@@ -122,3 +122,30 @@ def test_the_cycle_finder_finds_a_circle():
 
 def test_no_module_imports_itself_back_through_others():
     assert import_cycles(import_graph()) == []
+
+
+MAX_MODULE_LINES = 400
+
+
+def all_project_modules():
+    """Every Python file of the project (bench and the top-level scripts included) but the tests,
+    the migrations and hidden or virtual-environment folders."""
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT).parts
+        if parts[0] == "tests" or "migrations" in parts:
+            continue
+        if any(part.startswith(".") or part in {"venv", "node_modules"} for part in parts):
+            continue
+        yield path
+
+
+def test_no_module_exceeds_the_line_limit():
+    """A module longer than this is split by topic (docs/ARCHITECTURE.md)."""
+    modules = list(all_project_modules())
+    assert {"access.py", "generate.py", "manage.py"} <= {path.name for path in modules}
+    too_long = sorted(
+        f"{path.relative_to(ROOT)}: {count} lines"
+        for path in modules
+        if (count := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    )
+    assert too_long == []

@@ -44,7 +44,7 @@ def test_each_official_table_lists_its_columns_in_one_module():
 
 
 def test_the_overdue_rule_is_written_once():
-    assert places(r"moved_on__lt") == ["members/models/moves.py"]
+    assert places(r"moved_on__lt") == ["members/models/move_queries.py"]
 
 
 def test_who_sees_a_member_or_a_move_is_written_once_in_both_forms():

@@ -286,7 +286,7 @@ LOGGING = {
 }
 
 # Uploaded spreadsheets (every import and /reports/verify/): each limit is checked before a row is
-# read; see spreadsheets/reader.py for what each one bounds.
+# read; see spreadsheets/guards.py for what each one bounds.
 UPLOAD_LIMITS = {
     "MAX_FILE_BYTES": env_int("YOUTHLEAGUE_UPLOAD_MAX_MB", 50) * 2**20,
     "MAX_PARTS": env_int("YOUTHLEAGUE_UPLOAD_MAX_PARTS", 500),

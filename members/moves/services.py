@@ -36,19 +36,21 @@ from members.models.moves import (
     Step,
 )
 from members.moves.classes import (  # noqa: F401  (graduating classes, named here too)
+    GRADUATES_AHEAD_DAYS,
     class_members_with_moves,
     graduated_empty_classes,
     graduating_classes,
     graduation_dates_set,
 )
+from members.moves.sides import (  # noqa: F401  (who may act, named here too)
+    FOLLOW,
+    _require,
+    can_record_move,
+    holder_consented,
+    is_developing_side,
+    is_receiving_side,
+)
 from members.watch import announce, guard_write, member_places_in, member_record
-
-FOLLOW = access.Capability.FOLLOW_MOVES
-
-# The graduates' page shows class branches graduating within this many days, and those already
-# graduated that still hold members.
-GRADUATES_AHEAD_DAYS = 120
-GRADUATING_CLASSES_LIMIT = 300
 
 
 class MoveBatchError(ValidationError):
@@ -63,48 +65,6 @@ class MoveBatchError(ValidationError):
             _("%(count)d of the moves were rejected; none was recorded.")
             % {"count": len(self.by_entry)}
         )
-
-
-# --- who may act --------------------------------------------------------------------------------
-
-
-def can_record_move(user, member):
-    """The developing side or the side of the member's current branch."""
-    return access.can(user, FOLLOW, member.branch) or access.can(
-        user, FOLLOW, member.developing_organization
-    )
-
-
-def is_developing_side(user, move):
-    return access.can(user, FOLLOW, move.member.developing_organization)
-
-
-def holder_consented(move, member=None):
-    """Whether the move was recorded by the side holding the member (or by the system)."""
-    member = member or move.member
-    if move.created_by_id is None:
-        return True
-    return access.is_in_scope(move.created_by, member.branch)
-
-
-def is_receiving_side(user, move, branch=None, member=None):
-    """Whether ``user`` may confirm ``move``'s report-in (to ``branch``, default the destination),
-    which changes the member's branch: see :func:`branches.access.can_move_member`."""
-    if not move.is_in_system:
-        return False
-    member = member or move.member
-    return access.can_move_member(
-        user,
-        held_in=member.branch,
-        developed_by=member.developing_organization,
-        into=branch or move.destination_organization,
-        holder_consented=holder_consented(move, member),
-    )
-
-
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
 
 
 # --- recording a move ---------------------------------------------------------------------------

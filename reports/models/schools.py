@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization, normalize_school_code
+from branches.models import Organization
+from branches.validators import normalize_school_code
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100

@@ -9,7 +9,7 @@ from branches import access
 from reports.forms import VerifyForm
 from reports.models import Campaign, ExportJob
 from reports.submissions.exporting import StoredFile
-from reports.submissions.stamping import verify_workbook
+from reports.submissions.verifying import verify_workbook
 from spreadsheets.exporting import export_response
 from spreadsheets.tables import get_table, table_kinds
 from youthleague.db_router import replica_reads

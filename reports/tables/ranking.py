@@ -5,15 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from reports.models import Campaign
 from reports.ranking import ranking
 from reports.tables.base import OfficialTable, register
-from spreadsheets.writer import Column, Kind
+from spreadsheets import columns
+from spreadsheets.columns import TableColumn
+from spreadsheets.writer import Kind
 
 COLUMNS = (
-    Column("排名", Kind.INTEGER, 8),
-    Column("组织代码", Kind.TEXT, 14),
-    Column("组织名称", Kind.TEXT, 28),
-    Column("指标值", Kind.PERCENT, 12),
-    Column("阈值", Kind.PERCENT, 10),
-    Column("是否通报", Kind.TEXT, 10),
+    TableColumn("排名", kind=Kind.INTEGER, width=8),
+    TableColumn("组织代码", width=14),
+    TableColumn("组织名称", width=28),
+    TableColumn("指标值", kind=Kind.PERCENT, width=12),
+    TableColumn("阈值", kind=Kind.PERCENT, width=10),
+    TableColumn("是否通报", width=10),
 )
 
 
@@ -49,7 +51,7 @@ RANKING = register(
     OfficialTable(
         kind="ranking",
         title=title,
-        columns=COLUMNS,
+        columns=columns.writer_columns(COLUMNS),
         rows=rows,
         count=count,
         options=("campaign",),

@@ -1,7 +1,8 @@
 """Table 1-2, 学校学生团员数量情况表, and the import of the education department's figures.
 
-Both sides use the same column definitions: the education department's five columns are
-columns of table 1-2, so the export and the import cannot drift apart.
+Both sides are built from one declaration of :class:`~spreadsheets.columns.TableColumn`: the
+education department's five columns are columns of table 1-2 and the import's fields come from
+them, so the export and the import cannot drift apart.
 """
 
 import functools
@@ -18,21 +19,59 @@ from reports import schools
 from reports.models import EducationCount
 from reports.models.schools import normalize_education_code
 from reports.tables.base import OfficialTable, register
+from spreadsheets import columns
+from spreadsheets.columns import ColumnsResourceMixin, TableColumn
 from spreadsheets.importing import TableImport, TableResourceMixin
 from spreadsheets.reader import as_text
-from spreadsheets.widgets import ChoiceLabelWidget, TextWidget, chinese_label
-from spreadsheets.writer import Column, Kind
+from spreadsheets.widgets import TextWidget, chinese_label
+from spreadsheets.writer import Kind
 
-SERIAL = Column("序号", Kind.INTEGER, 6)
-SCHOOL_NAME = Column("学校名称", Kind.TEXT, 30)
-SCHOOL_CODE = Column("学校标识码", Kind.TEXT, 16)
-OWNERSHIP = Column("办学性质", Kind.TEXT, 10)
-CITY = Column("所属设区市", Kind.TEXT, 14)
-EDUCATION_COUNT = Column("教育系统统计数", Kind.INTEGER, 14)
-LEAGUE_COUNT = Column("团内统计数", Kind.INTEGER, 12)
-DIFFERENCE = Column("差额", Kind.INTEGER, 10)
-GAP_RATIO = Column("差距比例", Kind.PERCENT, 10)
-EXPLANATION = Column("情况说明", Kind.TEXT, 40)
+
+class CountWidget(TextWidget):
+    """A whole number of members, zero or more; Excel may store it as 12.0."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            raise ValueError(
+                _("%(column)s must be a whole number.") % {"column": EDUCATION_COUNT.name}
+            )
+        if isinstance(value, (int, float)):
+            number = value
+        else:
+            text = as_text(value).replace(",", "").replace("，", "")
+            if text == "":
+                raise ValueError(_("%(column)s is required.") % {"column": EDUCATION_COUNT.name})
+            try:
+                number = float(text)
+            except ValueError:
+                number = None
+        if number is None or number != int(number) or number < 0:
+            raise ValueError(
+                _("%(column)s must be a whole number of zero or more, not “%(value)s”.")
+                % {"column": EDUCATION_COUNT.name, "value": value}
+            )
+        return int(number)
+
+
+SERIAL = TableColumn("序号", kind=Kind.INTEGER, width=6)
+SCHOOL_NAME = TableColumn("学校名称", attribute="school_name", width=30, required=True)
+SCHOOL_CODE = TableColumn("学校标识码", attribute="school_code", width=16, required=True)
+OWNERSHIP = TableColumn(
+    "办学性质", attribute="ownership", width=10, choices=Organization.Ownership, required=True
+)
+CITY = TableColumn("所属设区市", attribute="city_name", width=14, required=True)
+EDUCATION_COUNT = TableColumn(
+    "教育系统统计数",
+    attribute="education_count",
+    kind=Kind.INTEGER,
+    width=14,
+    widget=CountWidget,
+    required=True,
+)
+LEAGUE_COUNT = TableColumn("团内统计数", kind=Kind.INTEGER, width=12)
+DIFFERENCE = TableColumn("差额", kind=Kind.INTEGER, width=10)
+GAP_RATIO = TableColumn("差距比例", kind=Kind.PERCENT, width=10)
+EXPLANATION = TableColumn("情况说明", width=40)
 
 COLUMNS = (
     SERIAL,
@@ -48,7 +87,8 @@ COLUMNS = (
 )
 
 #: The education department's file: ``学校标识码, 学校名称, 办学性质, 所属设区市, 教育系统统计数``.
-IMPORT_COLUMNS = tuple(c.name for c in (SCHOOL_CODE, SCHOOL_NAME, OWNERSHIP, CITY, EDUCATION_COUNT))
+IMPORTED = (SCHOOL_CODE, SCHOOL_NAME, OWNERSHIP, CITY, EDUCATION_COUNT)
+IMPORT_COLUMNS = columns.header(IMPORTED)
 YEAR = "__year__"  # not a column of the file: the year the whole file is imported for
 
 
@@ -107,7 +147,7 @@ SCHOOL_COUNTS = register(
     OfficialTable(
         kind="school_counts",
         title=title,
-        columns=COLUMNS,
+        columns=columns.writer_columns(COLUMNS),
         rows=rows,
         count=count,
         options=("year",),
@@ -119,61 +159,14 @@ SCHOOL_COUNTS = register(
 # --- import ---------------------------------------------------------------------------------------
 
 
-class CountWidget(TextWidget):
-    """A whole number of members, zero or more; Excel may store it as 12.0."""
+class EducationCountResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
+    """One year's figures; the rows of the file replace the year's previous set. Its fields come
+    from the columns of table 1-2 the education department's file shares."""
 
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            raise ValueError(
-                _("%(column)s must be a whole number.") % {"column": EDUCATION_COUNT.name}
-            )
-        if isinstance(value, (int, float)):
-            number = value
-        else:
-            text = as_text(value).replace(",", "").replace("，", "")
-            if text == "":
-                raise ValueError(_("%(column)s is required.") % {"column": EDUCATION_COUNT.name})
-            try:
-                number = float(text)
-            except ValueError:
-                number = None
-        if number is None or number != int(number) or number < 0:
-            raise ValueError(
-                _("%(column)s must be a whole number of zero or more, not “%(value)s”.")
-                % {"column": EDUCATION_COUNT.name, "value": value}
-            )
-        return int(number)
-
-
-class EducationCountResource(TableResourceMixin, resources.ModelResource):
-    """One year's figures; the rows of the file replace the year's previous set."""
-
-    school_code = fields.Field(
-        attribute="school_code", column_name=SCHOOL_CODE.name, widget=TextWidget()
-    )
-    school_name = fields.Field(
-        attribute="school_name", column_name=SCHOOL_NAME.name, widget=TextWidget()
-    )
-    ownership = fields.Field(
-        attribute="ownership",
-        column_name=OWNERSHIP.name,
-        widget=ChoiceLabelWidget(Organization.Ownership, label=OWNERSHIP.name),
-    )
-    city_name = fields.Field(attribute="city_name", column_name=CITY.name, widget=TextWidget())
-    education_count = fields.Field(
-        attribute="education_count", column_name=EDUCATION_COUNT.name, widget=CountWidget()
-    )
+    table_columns = IMPORTED
     year = fields.Field(attribute="year", column_name=YEAR)
 
-    column_labels = {
-        "school_code": SCHOOL_CODE.name,
-        "school_name": SCHOOL_NAME.name,
-        "ownership": OWNERSHIP.name,
-        "city_name": CITY.name,
-        "education_count": EDUCATION_COUNT.name,
-        "year": "年度",
-        "__all__": "",
-    }
+    column_labels = {"year": "年度"}
 
     class Meta:
         model = EducationCount

@@ -6,15 +6,12 @@ import pytest
 
 from branches.importing import COLUMNS, ORGANIZATION_IMPORT
 from branches.models import Organization
-from tests.commands import rejected_lines, run_import
+from tests.branches.conftest import run_import_orgs as run
+from tests.commands import rejected_lines
 from tests.factories import committee, province, user_with_role
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-def run(path, *args):
-    return run_import("import_orgs", path, *args)
 
 
 ROOT = ["P", "测试省团委", "", "省级团委", "机关", "", "", ""]
@@ -155,6 +152,6 @@ def test_empty_sheet_with_header_only(tmp_path):
 
 
 def test_full_width_digits_in_school_codes_are_made_half_width():
-    from branches.models import normalize_school_code
+    from branches.validators import normalize_school_code
 
     assert normalize_school_code(" ３１３５ 0102 ") == "31350102"

@@ -7,6 +7,7 @@ import pytest
 from members.choices import Gender
 from members.demo import fake_id_number
 from members.tables import roster
+from tests.commands import run_import
 
 BIRTH = date(2001, 3, 15)
 
@@ -62,3 +63,8 @@ def roster_row(home, serial=1, **overrides):
 @pytest.fixture
 def entry():
     return entry_data
+
+
+def run_import_members(path, *args):
+    """``(exit status, stdout, stderr)`` of ``manage.py import_members path args``."""
+    return run_import("import_members", path, *args)

@@ -9,16 +9,13 @@ from django.utils import timezone
 from members.importing import ROSTER_IMPORT
 from members.models import Member
 from members.tables import roster
-from tests.commands import rejected_lines, run_import
+from tests.commands import rejected_lines
 from tests.factories import MemberFactory
 from tests.members.conftest import roster_row, valid_id
+from tests.members.conftest import run_import_members as run
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-def run(path, *args):
-    return run_import("import_members", path, *args)
 
 
 def roster_file(tmp_path, rows, *, header=roster.HEADER, title="新发展团员名册", name="r.xlsx"):

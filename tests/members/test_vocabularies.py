@@ -8,8 +8,8 @@ import pytest
 from members.choices import Education, Ethnicity, Gender, Identity
 from members.models import Member
 from members.tables import roster
-from tests.commands import rejected_lines, run_import
-from tests.members.conftest import roster_row, valid_id
+from tests.commands import rejected_lines
+from tests.members.conftest import roster_row, run_import_members, valid_id
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def import_one(tmp_path, home, **overrides):
     path = write_xlsx(tmp_path / "r.xlsx", roster.HEADER, [roster_row(home, 1, **overrides)])
-    return run_import("import_members", path)
+    return run_import_members(path)
 
 
 @pytest.mark.parametrize(

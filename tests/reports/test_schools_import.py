@@ -11,15 +11,12 @@ from reports import schools
 from reports.models import EducationCount
 from reports.tables.school_counts import IMPORT_COLUMNS
 from tests import factories
-from tests.commands import rejected_lines, run_import
+from tests.commands import rejected_lines
+from tests.reports.conftest import run_import_education_counts as run
 from tests.reports.school_fixtures import CODES, YEAR, build_school_province
 from tests.xlsx import write_xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-def run(path, *args):
-    return run_import("import_education_counts", path, *args)
 
 
 ROWS = [

@@ -303,7 +303,7 @@ def test_campaign_submits_the_statistics_stamped_up_the_tree(year):
 
     from reports.models import Campaign
     from reports.submissions.services import submission_accept, submission_create
-    from reports.submissions.stamping import verify_workbook
+    from reports.submissions.verifying import verify_workbook
 
     campaign = Campaign.objects.create(
         slug="statistics",

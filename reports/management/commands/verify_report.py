@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.submissions.stamping import verify_workbook
+from reports.submissions.verifying import verify_workbook
 from spreadsheets.reader import SpreadsheetError, check_upload
 
 

@@ -17,3 +17,11 @@ def english():
     """Messages in English, for the modules that compare them (``usefixtures("english")``)."""
     with translation.override("en"):
         yield
+
+
+def run_import_unused_numbers(path, *args):
+    return run_reporting("import_unused_numbers", path, *args)
+
+
+def run_import_ranges(path, *args):
+    return run_reporting("import_ranges", path, *args)

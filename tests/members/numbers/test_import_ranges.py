@@ -6,14 +6,10 @@ from members.models import NumberRange
 from members.numbers.importing import RANGE_COLUMNS
 from tests.commands import rejected_rows
 from tests.factories import committee, province, user_with_role
-from tests.members.numbers.conftest import run_reporting
+from tests.members.numbers.conftest import run_import_ranges as run
 from tests.xlsx import write_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-def run(path, *args):
-    return run_reporting("import_ranges", path, *args)
 
 
 @pytest.fixture

@@ -16,14 +16,10 @@ from members.numbers.importing import UNUSED_COLUMNS, parse_span
 from members.tables.unused_numbers import COLUMNS
 from tests.commands import rejected_rows
 from tests.factories import UnusedNumberFactory, n2019, numbered_province
-from tests.members.numbers.conftest import run_reporting
+from tests.members.numbers.conftest import run_import_unused_numbers as run
 from tests.xlsx import read_xlsx, write_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-def run(path, *args):
-    return run_reporting("import_unused_numbers", path, *args)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from branches.models import Role
 from reports.models import ExportJob, ExportLog
-from reports.submissions.stamping import verify_workbook
+from reports.submissions.verifying import verify_workbook
 from tests import factories
 from tests.xlsx import read_xlsx
 

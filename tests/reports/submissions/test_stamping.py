@@ -18,7 +18,8 @@ from branches.models import Role
 from reports.models import ExportLog, Issuer
 from reports.submissions.exporting import export_write
 from reports.submissions.seals import draw_seal
-from reports.submissions.stamping import Signer, canonical, signing_keys, verify_workbook
+from reports.submissions.stamping import Signer, canonical, signing_keys
+from reports.submissions.verifying import verify_workbook
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from reports.submissions.services import (
     submission_create,
     submission_return,
 )
-from reports.submissions.stamping import verify_workbook
+from reports.submissions.verifying import verify_workbook
 from tests import factories
 
 pytestmark = pytest.mark.django_db
