@@ -515,3 +515,96 @@ def test_the_lock_refuses_status_changes_and_the_page_says_why(client, world):
     member.refresh_from_db()
     assert member.status == "active"
     assert PostAcceptanceChange.objects.count() == 0
+
+
+# --- the education figures (table 1-2) are watched too ----------------------------------------
+
+
+def education_file(tmp_path, **counts):
+    from reports.tables.school_counts import IMPORT_COLUMNS
+    from tests.reports.school_fixtures import CODES, EDUCATION_ROWS
+    from tests.xlsx import write_xlsx
+
+    labels = {"public": "公办", "private": "民办"}
+    rows = [
+        [CODES[key], name, labels[ownership], city, counts.get(key, count)]
+        for key, name, ownership, city, count in EDUCATION_ROWS
+    ]
+    return write_xlsx(tmp_path / "edu.xlsx", IMPORT_COLUMNS, rows)
+
+
+def schools_campaign(world, *, lock):
+    from tests.reports.school_fixtures import build_school_province
+
+    campaign, p, users = world
+    campaign.submission_tables = "test_people,school_counts"
+    campaign.lock_after_acceptance = lock
+    campaign.save()
+    city = accepted_city(campaign, p, users)
+    build_school_province(p)
+    return city
+
+
+def import_education(path):
+    from tests.commands import run_import
+
+    return run_import("import_education_counts", path, "--year", "2019")
+
+
+def test_an_education_import_after_acceptance_records_the_schools_it_changes(tmp_path, world):
+    city = schools_campaign(world, lock=False)
+    code, _out, err = import_education(education_file(tmp_path, S1=13, X1=31, S3=16))
+    assert code == 0, err
+    labels = sorted(
+        city.changes_after_acceptance.filter(kind=ChangeKind.EDUCATION_COUNT).values_list(
+            "label", flat=True
+        )
+    )
+    # S1 is the city's school, X1 is claimed by no organisation and names the city; S3 is the
+    # other city's, and the unchanged schools are not recorded.
+    assert labels == ["甲市民办英才学校（313501019901）", "甲市第一中学（313501010001）"]
+    code, _out, err = import_education(education_file(tmp_path, S1=13, X1=31, S3=16))
+    assert code == 0, err
+    assert city.changes_after_acceptance.count() == 2
+
+
+def test_the_lock_refuses_an_education_import(tmp_path, world):
+    from reports.models import EducationCount
+
+    schools_campaign(world, lock=True)
+    code, out, err = import_education(education_file(tmp_path, S1=13))
+    assert code != 0
+    assert "撤销接收" in out + err
+    assert EducationCount.objects.get(school_code="313501010001").education_count == 12
+    assert PostAcceptanceChange.objects.count() == 0
+    # The other city's schools are not locked.
+    code, _out, err = import_education(education_file(tmp_path, S3=16))
+    assert code == 0, err
+
+
+def test_deleting_education_figures_in_the_admin_is_watched(client, world):
+    from reports.models import EducationCount
+
+    campaign, p, users = world
+    city = schools_campaign(world, lock=False)
+    client.force_login(users["province"])
+    x1 = EducationCount.objects.get(school_code="313501019901")
+    client.post(
+        reverse("admin:reports_educationcount_changelist"),
+        {"action": "delete_selected", "_selected_action": [x1.pk], "post": "yes"},
+    )
+    assert not EducationCount.objects.filter(pk=x1.pk).exists()
+    assert list(city.changes_after_acceptance.values_list("kind", "action")) == [
+        (ChangeKind.EDUCATION_COUNT, "deleted")
+    ]
+    campaign.lock_after_acceptance = True
+    campaign.save()
+    s1 = EducationCount.objects.get(school_code="313501010001")
+    delete = reverse("admin:reports_educationcount_delete", args=[s1.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    bulk = client.post(
+        reverse("admin:reports_educationcount_changelist"),
+        {"action": "delete_selected", "_selected_action": [s1.pk], "post": "yes"},
+    )
+    assert bulk.status_code == HTTPStatus.FORBIDDEN
+    assert EducationCount.objects.filter(pk=s1.pk).exists()
