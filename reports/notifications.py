@@ -268,9 +268,100 @@ def notify_deadlines(today=None):
     return created
 
 
+def _todo_events(user, organization, today):
+    """``(key, title, link)`` of each to-do item the user's role acts on that is an event of
+    its own: a school gap to explain, a member entered late, a member reaching 28, a cadre
+    term ending. Every item lies in ``organization``'s subtree, within the user's scope."""
+    from members.models.member import age_limit_date
+    from reports import todo
+
+    events = []
+    for provider in todo.PROVIDERS:
+        if provider.key not in TODO_EVENTS or not access.can(
+            user, provider.capability, organization
+        ):
+            continue
+        link = provider.url(organization)
+        if provider.key == "school_gaps":
+            year, lines = todo.school_gap_lines(organization)
+            for line in lines:
+                school = line.school_code or line.organization_code
+                events.append(
+                    (
+                        f"school_gap:{year}:{school}",
+                        _("The gap of %(school)s in %(year)s waits for an explanation")
+                        % {"school": line.name or line.organization_name, "year": year},
+                        link,
+                    )
+                )
+        elif provider.key == "entered_late":
+            for member in todo.entered_late_members(user, organization).only("pk", "name"):
+                events.append(
+                    (
+                        f"entered_late:{member.pk}",
+                        _("%(name)s was entered late") % {"name": member.name},
+                        link,
+                    )
+                )
+        elif provider.key == "reaching_28":
+            for member in todo.reaching_28_members(organization, today).only(
+                "pk", "name", "birth_date"
+            ):
+                turns = age_limit_date(member.birth_date)
+                events.append(
+                    (
+                        f"reaching_28:{member.pk}:{turns.isoformat()}",
+                        _("%(name)s turns 28 on %(date)s")
+                        % {"name": member.name, "date": turns.isoformat()},
+                        link,
+                    )
+                )
+        elif provider.key == "cadre_terms":
+            from branches.cadres import terms_due
+
+            for org in terms_due(organization, user=user, today=today):
+                events.append(
+                    (
+                        f"cadre_term:{org.pk}:{org.term_end.isoformat()}",
+                        _("The cadres' term of %(org)s ends on %(date)s")
+                        % {"org": org.name, "date": org.term_end.isoformat()},
+                        link,
+                    )
+                )
+    return events
+
+
+#: the to-do providers whose items are notified one event each by :func:`notify_todo`
+TODO_EVENTS = ("school_gaps", "entered_late", "reaching_28", "cadre_terms")
+
+
+def notify_todo(today=None):
+    """Tell each user, once per event, of the to-do items their role acts on that are events of
+    their own (:func:`_todo_events`); run daily, before the digests."""
+    today = today or timezone.localdate()
+    created = []
+    grants = OrganizationAccess.objects.filter(user__is_active=True).select_related(
+        "user", "organization"
+    )
+    for grant in grants:
+        with override(settings.LANGUAGE_CODE):
+            events = _todo_events(grant.user, grant.organization, today)
+        for key, title, link in events:
+            created += notify(
+                users=[grant.user],
+                key=key,
+                subject_organization=grant.organization,
+                title=title,
+                link=link,
+            )
+    return created
+
+
 def daily_run(today=None):
-    """What the daily task and the cron command do: deadline reminders, then the digests."""
+    """What the daily task and the cron command do: deadline and to-do reminders, then the
+    digests."""
     notify_deadlines(today)
+    notify_todo(today)
     return send_digests()
 
 
