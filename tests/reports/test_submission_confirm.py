@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_accept_asks_for_confirmation_first(client, setup):  # noqa: F811
     campaign, p, users = setup
-    submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    submission = submission_create(
+        campaign=campaign, organization=p.c1, user=users["c1"], override_reason="先行上报"
+    )
     client.force_login(users["province"])
     listing = client.get(reverse("reports:submissions"), {"campaign": "summary"}).content.decode()
     # The list's button opens the confirmation page; it does not post.
@@ -28,7 +30,9 @@ def test_accept_asks_for_confirmation_first(client, setup):  # noqa: F811
 
 def test_accept_says_what_happened(client, setup):  # noqa: F811
     campaign, p, users = setup
-    submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    submission = submission_create(
+        campaign=campaign, organization=p.c1, user=users["c1"], override_reason="先行上报"
+    )
     client.force_login(users["province"])
     response = client.post(reverse("reports:accept", args=[submission.pk]), follow=True)
     assert f"已接收{p.c1.name}的第1版上报。" in response.content.decode()
@@ -38,7 +42,9 @@ def test_accept_says_what_happened(client, setup):  # noqa: F811
 
 def test_return_says_what_happened(client, setup):  # noqa: F811
     campaign, p, users = setup
-    submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    submission = submission_create(
+        campaign=campaign, organization=p.c1, user=users["c1"], override_reason="先行上报"
+    )
     client.force_login(users["province"])
     response = client.post(
         reverse("reports:return", args=[submission.pk]), {"reason": "数字有误"}, follow=True
@@ -48,7 +54,9 @@ def test_return_says_what_happened(client, setup):  # noqa: F811
 
 def test_the_confirmation_page_keeps_the_scope(client, setup):  # noqa: F811
     campaign, p, users = setup
-    submission = submission_create(campaign=campaign, organization=p.c1, user=users["c1"])
+    submission = submission_create(
+        campaign=campaign, organization=p.c1, user=users["c1"], override_reason="先行上报"
+    )
     client.force_login(users["c2"])
     assert (
         client.get(reverse("reports:accept", args=[submission.pk])).status_code
