@@ -3,15 +3,19 @@ gap explanations (read here; committees write them on the reconciliation page)."
 
 import copy
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import access
+from members.watch import guard_write, write_refusal
 from reports import schools
 from reports.models import EducationCount, Explanation
 from reports.models.schools import FIRST_YEAR, LAST_YEAR
+from reports.schools.changes import education_records, education_snapshot
 from reports.tables.school_counts import current_year, education_import
 from spreadsheets.admin import TableImportAdminMixin
 
@@ -40,6 +44,15 @@ def _import_year(request):
     except ValueError:
         return current_year()
     return year if FIRST_YEAR <= year <= LAST_YEAR else current_year()
+
+
+def _deleted_records(rows):
+    """The watched records of deleting ``rows`` (education figures, possibly of several years)."""
+    records = []
+    for year in sorted({row.year for row in rows}):
+        codes = [row.school_code for row in rows if row.year == year]
+        records += education_records(year, education_snapshot(year, codes), {})
+    return records
 
 
 @admin.register(EducationCount)
@@ -90,7 +103,27 @@ class EducationCountAdmin(TableImportAdminMixin, SimpleHistoryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        # A school an accepted, locked submission holds stays until the level above reopens it.
+        if obj is not None and write_refusal(
+            kind="education_count", records=_deleted_records([obj])
+        ):
+            return False
         return self._allowed(request)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, EducationCount.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        """Deleting figures is watched like importing them; under a lock nothing is deleted."""
+        try:
+            with transaction.atomic():
+                records = _deleted_records(queryset)
+                queryset.delete()
+                guard_write(
+                    kind="education_count", action="deleted", records=records, user=request.user
+                )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
     def has_import_permission(self, request):
         return self._allowed(request)

@@ -107,3 +107,71 @@ def build_issuers():
             f"seal-{organization.code}.png", ContentFile(draw_seal(organization.name)), save=False
         )
         issuer.save()
+
+
+def build_approval(campaign_slug="2019-summary"):
+    """Approval up the tree in the summary campaign, for the demo logins to see: the first
+    school is accepted by 鼓楼区 and a member of it changed afterwards; 鼓楼区 sends with an
+    override over its schools not yet accepted; the university's acceptance is reopened. The
+    steps notify the committees concerned, so their logins find unread notifications."""
+    from django.contrib.auth import get_user_model
+
+    from branches.models import OrganizationAccess, Role
+    from members.models import Member
+    from members.services import member_update
+    from reports.submissions.approval import submission_reopen
+    from reports.submissions.services import (
+        parent_of,
+        submission_accept,
+        submission_create,
+    )
+
+    campaign = Campaign.objects.filter(slug=campaign_slug).exclude(submission_tables="").first()
+    if campaign is None:
+        return []
+    users = get_user_model().objects
+
+    def committee_of(organization):
+        grant = (
+            OrganizationAccess.objects.filter(
+                organization=organization, role__in=(Role.COMMITTEE, Role.PROVINCE)
+            )
+            .select_related("user")
+            .first()
+        )
+        # A level without a login of its own is reviewed by provincial staff.
+        return grant.user if grant else users.get(username="province")
+
+    def submitted(code, username, **extra):
+        organization = Organization.objects.get(code=code)
+        return submission_create(
+            campaign=campaign, organization=organization, user=users.get(username=username), **extra
+        )
+
+    def accepted(submission):
+        reviewer = committee_of(parent_of(submission.organization))
+        return submission_accept(submission=submission, user=reviewer)
+
+    school = accepted(submitted("350102-S1", "school"))
+    first, last = campaign.number_years
+    changed = (
+        Member.objects.in_league()
+        .in_subtree(school.organization)
+        .filter(join_date__year__gte=first, join_date__year__lte=last)
+        .order_by("pk")
+        .first()
+    )
+    if changed is not None:
+        member_update(member=changed, phone="13905910000")
+    county = submitted(
+        "350102", "gulou", override_reason="其余学校团委尚未上报，先行上报已接收的部分。"
+    )
+    university = accepted(
+        submitted("XMU", "xmu", override_reason="各学院团委数据已由校团委统一核对后上报。")
+    )
+    reopened = submission_reopen(
+        submission=university,
+        user=committee_of(parent_of(university.organization)),
+        reason="学院团委人数与名册不符，请核对后重新上报。",
+    )
+    return [school, county, reopened]

@@ -5,8 +5,8 @@ Each notification has a key naming its event; the database keeps one per event a
 (``notification_once_per_event``), and an e-mail is sent only by whoever first marks a
 notification e-mailed, so no event reaches anyone twice. Recipients are the users attached to
 the organisation concerned, and each is checked against ``branches.access`` before anything is
-written for them. Each user chooses immediate e-mails, a daily digest (the task
-``send_notification_digest``, or the command ``send_notification_digest`` from cron), or none.
+written for them. Each user chooses immediate e-mails, a daily digest (:mod:`reports.daily`:
+the task ``send_notification_digest``, or the command of that name from cron), or none.
 """
 
 import logging
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from django_tasks import default_task_backend, task
 
 from branches import access
 from branches.models import OrganizationAccess, Role
@@ -239,41 +238,6 @@ def notify_submission(submission, event):
     )
 
 
-def notify_deadlines(today=None):
-    """Remind each committee of a campaign deadline given to it within the to-do horizon,
-    once per campaign and user."""
-    from reports.todo import campaigns_due
-
-    today = today or timezone.localdate()
-    created = []
-    grants = OrganizationAccess.objects.filter(
-        role__in=(Role.COMMITTEE, Role.PROVINCE), user__is_active=True
-    ).select_related("user", "organization")
-    for grant in grants:
-        for campaign in campaigns_due(grant.organization, today):
-            deadline = campaign.deadline_for(grant.organization)
-            with override(settings.LANGUAGE_CODE):
-                title = _("“%(campaign)s” is due on %(date)s") % {
-                    "campaign": campaign.name,
-                    "date": deadline.isoformat(),
-                }
-            created += notify(
-                users=[grant.user],
-                key=f"deadline:{campaign.pk}:{grant.organization_id}:{deadline.isoformat()}",
-                subject_organization=grant.organization,
-                title=title,
-                link=f"{reverse('reports:submissions')}?"
-                + urlencode({"campaign": campaign.slug, "org": grant.organization.code}),
-            )
-    return created
-
-
-def daily_run(today=None):
-    """What the daily task and the cron command do: deadline reminders, then the digests."""
-    notify_deadlines(today)
-    return send_digests()
-
-
 def notify_move(event, *, move):
     """Tell the receiving committee of a move into its organisation, and the developing
     committee of a refusal (registered on ``members.watch`` at start-up)."""
@@ -321,19 +285,3 @@ def nearest_committee_users(organization):
         return []
     deepest = max(grant.organization.depth for grant in grants)
     return [grant.user for grant in grants if grant.organization.depth == deepest]
-
-
-@task()
-def send_notification_digest():
-    """Deadline reminders and the daily e-mail digest; queues itself for the next day when the
-    backend can defer (the command ``send_notification_digest`` is the cron fallback)."""
-    sent = daily_run()
-    schedule_notification_digest()
-    return sent
-
-
-def schedule_notification_digest():
-    """Queue the next daily digest, when the backend can run a task later."""
-    if not default_task_backend.supports_defer:
-        return None
-    return send_notification_digest.using(run_after=next_digest_moment()).enqueue()

@@ -6,11 +6,11 @@ needs no import back from here; this module names every task of the app in one p
 
 from django_tasks import default_task_backend, task
 
-from reports.models import Campaign
-from reports.notifications import (  # noqa: F401
+from reports.daily import (  # noqa: F401
     schedule_notification_digest,
     send_notification_digest,
 )
+from reports.models import Campaign
 from reports.snapshots import deadline_moment, snapshot_take
 from reports.submissions.exporting import run_export_job  # noqa: F401
 from reports.submissions.services import prepare_submission  # noqa: F401

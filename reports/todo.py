@@ -145,16 +145,22 @@ def refused_moves(user, organization, today):
     lambda org: _url("reports:schools", org),
 )
 def school_gaps(user, organization, today):
+    return len(school_gap_lines(organization)[1])
+
+
+def school_gap_lines(organization):
+    """``(year, lines)``: the schools of ``organization``'s subtree whose gap in the latest
+    year of education figures waits for an explanation."""
     from reports.schools import latest_year, school_lines
 
     year = latest_year()
     if year is None:
-        return 0
-    return sum(
-        1
+        return None, []
+    return year, [
+        line
         for line in school_lines(organization, year)
         if line.needs_explanation or (line.is_omission and not line.is_explained)
-    )
+    ]
 
 
 @provider(
@@ -164,13 +170,17 @@ def school_gaps(user, organization, today):
     lambda org: f"{reverse('admin:members_member_changelist')}?entry=late",
 )
 def entered_late(user, organization, today):
+    return entered_late_members(user, organization).count()
+
+
+def entered_late_members(user, organization):
+    """Members the user may edit, entered late in the last ``TODO_RECENT_DAYS`` days."""
     since = timezone.now() - timedelta(days=rule("TODO_RECENT_DAYS", 30))
     return (
         Member.objects.editable_by(user)
         .in_subtree(organization)
         .entered_late()
         .filter(entered_at__gte=since)
-        .count()
     )
 
 
@@ -202,13 +212,17 @@ def entry_due(user, organization, today):
     lambda org: _url("members:reaching_28", org, days=rule("TODO_REACHING_DAYS", 30)),
 )
 def reaching_28(user, organization, today):
+    return reaching_28_members(organization, today).count()
+
+
+def reaching_28_members(organization, today):
+    """Members in the League in the subtree who turn 28 within ``TODO_REACHING_DAYS`` days."""
     days = rule("TODO_REACHING_DAYS", 30)
     reached = age_limit_birth_date(today)
     return (
         Member.objects.in_league()
         .in_subtree(organization)
         .filter(birth_date__gt=reached, birth_date__lte=age_limit_birth_date(today, days))
-        .count()
     )
 
 

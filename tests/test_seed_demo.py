@@ -87,3 +87,22 @@ def test_seed_demo_refuses_without_debug():
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not Organization.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_shows_approval_up_the_tree_and_unread_notifications():
+    from reports.models import Notification, Submission, SubmissionStatus
+
+    call_command("seed_demo", "--members", "200", stdout=io.StringIO())
+    campaign = "2019-summary"
+    school = Submission.objects.get(campaign__slug=campaign, organization__code="350102-S1")
+    assert school.status == SubmissionStatus.ACCEPTED
+    assert school.changes_after_acceptance.exists()
+    county = Submission.objects.get(campaign__slug=campaign, organization__code="350102")
+    assert county.override_reason and county.override_children
+    university = Submission.objects.get(campaign__slug=campaign, organization__code="XMU")
+    assert university.reopened_at is not None and university.return_reason
+    unread = set(
+        Notification.objects.filter(read_at__isnull=True).values_list("user__username", flat=True)
+    )
+    assert {"school", "gulou", "xmu"} <= unread

@@ -54,6 +54,15 @@ class NumberRangeForm(UserFormMixin, forms.ModelForm):
                 numbering.number_range_check_user(organization=organization, user=self.user)
             except ValidationError as exc:
                 self.add_error("organization" if "organization" in self.fields else None, exc)
+                return cleaned
+        if organization is not None and cleaned.get("first") is not None:
+            # A range an accepted, locked submission holds is refused here, as a form error.
+            self.instance.organization = organization
+            self.instance.first = cleaned["first"]
+            self.instance.last = cleaned.get("last")
+            refusal = numbering.number_range_write_refusal(self.instance)
+            if refusal:
+                self.add_error(None, refusal)
         return cleaned
 
 

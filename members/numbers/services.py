@@ -24,7 +24,7 @@ from members import validators
 from members.models import IssuedNumber, Member, NumberRange, UnusedNumber
 from members.models.numbers import NOT_IN_RANGES, format_number, number_year
 from members.numbers.spans import free_spans
-from members.watch import WatchedRecord, guard_write
+from members.watch import WatchedRecord, guard_write, write_refusal
 
 # --- ranges ------------------------------------------------------------------------------------
 
@@ -54,6 +54,40 @@ def _lock_siblings(organization):
     list(Organization.objects.select_for_update().filter(path=parent_path).values_list("pk"))
 
 
+def watched_number_range(number_range, *extra_places):
+    """The :class:`WatchedRecord` of a range: the organisation it is handed to and its year, and
+    any ``extra_places``. A range is a line of the unused-number table (its 号段) and of the
+    ledger, so accepted submissions holding that table watch it like a register entry."""
+    places = set(extra_places)
+    if number_range.organization_id and number_range.first is not None:
+        places.add((number_range.organization_id, number_year(number_range.first)))
+    return WatchedRecord(
+        number_range.pk or 0,
+        _("number range %(range)s") % {"range": number_range.span_text},
+        frozenset(places),
+    )
+
+
+def stored_range_places(number_range):
+    """Where the saved version of ``number_range`` counts (before a change is saved)."""
+    if number_range.pk is None:
+        return ()
+    row = (
+        NumberRange.objects.filter(pk=number_range.pk)
+        .values_list("organization_id", "first")
+        .first()
+    )
+    return () if row is None else ((row[0], number_year(row[1])),)
+
+
+def number_range_write_refusal(number_range):
+    """The message an accepted, locked submission refuses a write to ``number_range`` with."""
+    return write_refusal(
+        kind="unused_number",
+        records=[watched_number_range(number_range, *stored_range_places(number_range))],
+    )
+
+
 def number_range_create(*, organization, first, last, user=None):
     """Hand the numbers [first, last] to ``organization``."""
     number_range_check_user(organization=organization, user=user)
@@ -64,6 +98,12 @@ def number_range_create(*, organization, first, last, user=None):
         )
         number_range.full_clean()
         _save(number_range, user)
+        guard_write(
+            kind="unused_number",
+            action="created",
+            records=[watched_number_range(number_range)],
+            user=user,
+        )
     return number_range
 
 
@@ -72,9 +112,16 @@ def number_range_update(*, number_range, first, last, user=None):
     number_range_check_user(organization=number_range.organization, user=user)
     with transaction.atomic():
         _lock_siblings(number_range.organization)
+        before = stored_range_places(number_range)
         number_range.first, number_range.last = first, last
         number_range.full_clean()
         _save(number_range, user)
+        guard_write(
+            kind="unused_number",
+            action="changed",
+            records=[watched_number_range(number_range, *before)],
+            user=user,
+        )
     return number_range
 
 
@@ -95,12 +142,21 @@ def number_range_check_delete(*, number_range, user=None):
         raise ValidationError(
             _("Numbers of this range are used, issued or registered; it cannot be withdrawn.")
         )
+    refusal = number_range_write_refusal(number_range)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def number_range_delete(*, number_range, user=None):
     with transaction.atomic():
         _lock_siblings(number_range.organization)
         number_range_check_delete(number_range=number_range, user=user)
+        guard_write(
+            kind="unused_number",
+            action="deleted",
+            records=[watched_number_range(number_range)],
+            user=user,
+        )
         number_range._history_user = _actor(user)
         number_range.delete()
 

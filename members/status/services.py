@@ -26,6 +26,7 @@ from members.models import (
     age_limit_date,
 )
 from members.moves.services import moves_close_for_exit
+from members.watch import guard_write, member_record
 
 PROPOSABLE = (MemberStatus.RETAINED, *EXITS)
 
@@ -77,7 +78,11 @@ def _check_proposal(member, status, effective_on):
 
 
 def _apply(change, member, user):
-    """Put ``change`` into effect on ``member`` (locked); close an open move when they leave."""
+    """Put ``change`` into effect on ``member`` (locked); close an open move when they leave.
+
+    A status change moves the member in or out of the roster and the figures, so an accepted
+    submission that holds the member records it, or refuses it under the campaign's lock."""
+    guard_write(kind="member", action="changed", records=[member_record(member)], user=user)
     member.status = change.status
     member.status_since = change.effective_on
     member._change_reason = f"{change.get_status_display()}: {change.reason}"

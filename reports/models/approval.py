@@ -11,6 +11,7 @@ class ChangeKind(models.TextChoices):
     MEMBER = "member", _("member")
     UNUSED_NUMBER = "unused_number", _("unused-number entry")
     EXPLANATION = "explanation", _("explanation")
+    EDUCATION_COUNT = "education_count", _("education figure")
 
 
 class ChangeAction(models.TextChoices):

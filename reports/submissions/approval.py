@@ -41,6 +41,7 @@ SUBMITTING_KINDS = (
 RECORD_TABLES = {
     ChangeKind.UNUSED_NUMBER: {"unused_numbers"},
     ChangeKind.EXPLANATION: {"school_counts"},
+    ChangeKind.EDUCATION_COUNT: {"school_counts"},
 }
 NOT_MEMBER_TABLES = {"unused_numbers", "school_counts", "cadres"}
 #: The subtree shown as a tree on the submissions page stops after this many committees.
@@ -141,7 +142,7 @@ def _contains(campaign, kind, year):
         in_tables = bool(kinds & RECORD_TABLES[kind])
     if not in_tables:
         return False
-    if kind == ChangeKind.EXPLANATION:
+    if kind in (ChangeKind.EXPLANATION, ChangeKind.EDUCATION_COUNT):
         return year == campaign.year
     return first <= year <= last
 

@@ -15,9 +15,11 @@ from import_export import fields, resources
 
 from branches import access
 from branches.models import Organization
+from members.watch import guard_write
 from reports import schools
 from reports.models import EducationCount
 from reports.models.schools import normalize_education_code
+from reports.schools.changes import education_records, education_snapshot
 from reports.tables.base import OfficialTable, register
 from spreadsheets import columns
 from spreadsheets.columns import ColumnsResourceMixin, TableColumn
@@ -185,6 +187,7 @@ class EducationCountResource(ColumnsResourceMixin, TableResourceMixin, resources
             raise ValidationError(_("Only provincial staff import the education figures."))
         self.first_row_of = {}
         self.imported_at = timezone.now()
+        self.figures_before = education_snapshot(self.year)
         dataset.append_col([self.year] * len(dataset), header=YEAR)
 
     def before_import_row(self, row, **kwargs):
@@ -214,6 +217,16 @@ class EducationCountResource(ColumnsResourceMixin, TableResourceMixin, resources
             return
         # Every row of the file was saved with this import's time stamp.
         EducationCount.objects.for_year(self.year).exclude(imported_at=self.imported_at).delete()
+        # Schools whose figures changed after a submission holding them was accepted are
+        # recorded for the level above, or, under the campaign's lock, refuse the whole import.
+        guard_write(
+            kind="education_count",
+            action="changed",
+            records=education_records(
+                self.year, self.figures_before, education_snapshot(self.year)
+            ),
+            user=self.user,
+        )
 
 
 def education_import(year):

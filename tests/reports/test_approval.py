@@ -375,3 +375,236 @@ def test_the_admin_shows_the_lock_as_a_form_error_and_offers_no_delete(client, w
     delete = reverse("admin:members_member_delete", args=[member.pk])
     assert client.post(delete, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
     assert Member.objects.filter(pk=member.pk).exists()
+
+
+# --- number ranges and status changes are watched too -----------------------------------------
+
+
+def ranges_campaign(world, *, lock):
+    campaign, p, users = world
+    campaign.submission_tables = "test_people,unused_numbers"
+    campaign.lock_after_acceptance = lock
+    campaign.save()
+    factories.NumberRangeFactory(organization=p.k1, first=201900020001, last=201900020100)
+    return accepted_city(campaign, p, users)
+
+
+def test_range_writes_after_acceptance_are_recorded(world):
+    from members.numbers.services import (
+        number_range_create,
+        number_range_delete,
+        number_range_update,
+    )
+
+    campaign, p, users = world
+    city = ranges_campaign(world, lock=False)
+    handed = number_range_create(
+        organization=p.b1, first=201900020001, last=201900020010, user=users["k1"]
+    )
+    number_range_update(number_range=handed, first=201900020001, last=201900020020)
+    number_range_delete(number_range=handed, user=users["k1"])
+    changes = list(city.changes_after_acceptance.order_by("pk"))
+    assert [(c.kind, c.action) for c in changes] == [
+        (ChangeKind.UNUSED_NUMBER, "created"),
+        (ChangeKind.UNUSED_NUMBER, "changed"),
+        (ChangeKind.UNUSED_NUMBER, "deleted"),
+    ]
+    assert "2019-0002-0001" in changes[0].label or "201900020001" in changes[0].label
+    # The county's accepted version holds the range too; the other city's holds nothing.
+    county = Submission.objects.get(organization=p.k1)
+    assert county.changes_after_acceptance.count() == 3
+
+
+def test_a_range_of_another_year_is_not_recorded(world):
+    from members.numbers.services import number_range_create
+
+    campaign, p, users = world
+    city = ranges_campaign(world, lock=False)
+    factories.NumberRangeFactory(organization=p.k1, first=202300020001, last=202300020100)
+    number_range_create(organization=p.b1, first=202300020001, last=202300020010)
+    assert city.changes_after_acceptance.count() == 0
+
+
+def test_the_lock_refuses_range_writes(world):
+    from members.models import NumberRange
+    from members.numbers.services import (
+        number_range_check_delete,
+        number_range_create,
+        number_range_update,
+    )
+
+    campaign, p, users = world
+    handed = NumberRange.objects.create(organization=p.b1, first=201900020001, last=201900020010)
+    city = ranges_campaign(world, lock=True)
+    with pytest.raises(ValidationError) as refused:
+        number_range_create(organization=p.b2, first=201900020011, last=201900020020)
+    assert "撤销接收" in refused.value.messages[0]
+    assert not NumberRange.objects.filter(organization=p.b2).exists()
+    with pytest.raises(ValidationError):
+        number_range_update(number_range=handed, first=201900020001, last=201900020005)
+    handed.refresh_from_db()
+    assert handed.last == 201900020010
+    with pytest.raises(ValidationError):
+        number_range_check_delete(number_range=handed)
+    assert PostAcceptanceChange.objects.count() == 0
+    submission_reopen(submission=city, user=users["province"], reason="号段调整")
+    county = Submission.objects.get(organization=p.k1)
+    submission_reopen(submission=county, user=users["c1"], reason="号段调整")
+    number_range_update(number_range=handed, first=201900020001, last=201900020005)
+    handed.refresh_from_db()
+    assert handed.last == 201900020005
+
+
+def test_the_admin_shows_a_locked_range_as_a_form_error(client, world):
+    from members.models import NumberRange
+
+    campaign, p, users = world
+    handed = NumberRange.objects.create(organization=p.b1, first=201900020001, last=201900020010)
+    ranges_campaign(world, lock=True)
+    client.force_login(users["k1"])
+    change = reverse("admin:members_numberrange_change", args=[handed.pk])
+    response = client.post(change, {"first": "201900020001", "last": "201900020005"})
+    assert response.status_code == HTTPStatus.OK
+    assert "上级撤销接收前不能修改" in response.content.decode()
+    add = reverse("admin:members_numberrange_add")
+    response = client.post(
+        add, {"organization": p.b2.pk, "first": "201900020011", "last": "201900020020"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "上级撤销接收前不能修改" in response.content.decode()
+    delete = reverse("admin:members_numberrange_delete", args=[handed.pk])
+    response = client.post(delete, {"post": "yes"}, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert "上级撤销接收前不能修改" in response.content.decode()
+    handed.refresh_from_db()
+    assert handed.last == 201900020010
+    assert not NumberRange.objects.filter(organization=p.b2).exists()
+
+
+def test_status_changes_after_acceptance_are_recorded(world):
+    from members.status.services import member_exit_propose, member_exit_reverse
+
+    campaign, p, users = world
+    city = accepted_city(campaign, p, users)
+    member = b1_member_of_2019(p)
+    member_exit_propose(
+        member=member, status="withdrawn", effective_on=date(2020, 1, 1), reason="本人申请"
+    )
+    member_exit_reverse(member=member, reason="误操作")
+    changes = list(city.changes_after_acceptance.order_by("pk"))
+    assert [(c.kind, c.label) for c in changes] == [(ChangeKind.MEMBER, member.name)] * 2
+
+
+def test_the_lock_refuses_status_changes_and_the_page_says_why(client, world):
+    campaign, p, users = world
+    campaign.lock_after_acceptance = True
+    campaign.save()
+    accepted_city(campaign, p, users)
+    member = b1_member_of_2019(p)
+    client.force_login(users["secretary"])
+    response = client.post(
+        reverse("members:status", args=[member.pk]),
+        {
+            "propose-status": "withdrawn",
+            "propose-effective_on": "2020-01-01",
+            "propose-reason": "本人申请",
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "上级撤销接收前不能修改" in response.content.decode()
+    member.refresh_from_db()
+    assert member.status == "active"
+    assert PostAcceptanceChange.objects.count() == 0
+
+
+# --- the education figures (table 1-2) are watched too ----------------------------------------
+
+
+def education_file(tmp_path, **counts):
+    from reports.tables.school_counts import IMPORT_COLUMNS
+    from tests.reports.school_fixtures import CODES, EDUCATION_ROWS
+    from tests.xlsx import write_xlsx
+
+    labels = {"public": "公办", "private": "民办"}
+    rows = [
+        [CODES[key], name, labels[ownership], city, counts.get(key, count)]
+        for key, name, ownership, city, count in EDUCATION_ROWS
+    ]
+    return write_xlsx(tmp_path / "edu.xlsx", IMPORT_COLUMNS, rows)
+
+
+def schools_campaign(world, *, lock):
+    from tests.reports.school_fixtures import build_school_province
+
+    campaign, p, users = world
+    campaign.submission_tables = "test_people,school_counts"
+    campaign.lock_after_acceptance = lock
+    campaign.save()
+    city = accepted_city(campaign, p, users)
+    build_school_province(p)
+    return city
+
+
+def import_education(path):
+    from tests.commands import run_import
+
+    return run_import("import_education_counts", path, "--year", "2019")
+
+
+def test_an_education_import_after_acceptance_records_the_schools_it_changes(tmp_path, world):
+    city = schools_campaign(world, lock=False)
+    code, _out, err = import_education(education_file(tmp_path, S1=13, X1=31, S3=16))
+    assert code == 0, err
+    labels = sorted(
+        city.changes_after_acceptance.filter(kind=ChangeKind.EDUCATION_COUNT).values_list(
+            "label", flat=True
+        )
+    )
+    # S1 is the city's school, X1 is claimed by no organisation and names the city; S3 is the
+    # other city's, and the unchanged schools are not recorded.
+    assert labels == ["甲市民办英才学校（313501019901）", "甲市第一中学（313501010001）"]
+    code, _out, err = import_education(education_file(tmp_path, S1=13, X1=31, S3=16))
+    assert code == 0, err
+    assert city.changes_after_acceptance.count() == 2
+
+
+def test_the_lock_refuses_an_education_import(tmp_path, world):
+    from reports.models import EducationCount
+
+    schools_campaign(world, lock=True)
+    code, out, err = import_education(education_file(tmp_path, S1=13))
+    assert code != 0
+    assert "撤销接收" in out + err
+    assert EducationCount.objects.get(school_code="313501010001").education_count == 12
+    assert PostAcceptanceChange.objects.count() == 0
+    # The other city's schools are not locked.
+    code, _out, err = import_education(education_file(tmp_path, S3=16))
+    assert code == 0, err
+
+
+def test_deleting_education_figures_in_the_admin_is_watched(client, world):
+    from reports.models import EducationCount
+
+    campaign, p, users = world
+    city = schools_campaign(world, lock=False)
+    client.force_login(users["province"])
+    x1 = EducationCount.objects.get(school_code="313501019901")
+    client.post(
+        reverse("admin:reports_educationcount_changelist"),
+        {"action": "delete_selected", "_selected_action": [x1.pk], "post": "yes"},
+    )
+    assert not EducationCount.objects.filter(pk=x1.pk).exists()
+    assert list(city.changes_after_acceptance.values_list("kind", "action")) == [
+        (ChangeKind.EDUCATION_COUNT, "deleted")
+    ]
+    campaign.lock_after_acceptance = True
+    campaign.save()
+    s1 = EducationCount.objects.get(school_code="313501010001")
+    delete = reverse("admin:reports_educationcount_delete", args=[s1.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    bulk = client.post(
+        reverse("admin:reports_educationcount_changelist"),
+        {"action": "delete_selected", "_selected_action": [s1.pk], "post": "yes"},
+    )
+    assert bulk.status_code == HTTPStatus.FORBIDDEN
+    assert EducationCount.objects.filter(pk=s1.pk).exists()

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Role
+from reports.daily import daily_run
 from reports.models import Campaign, Delivery, Notification
 from reports.notifications import (
-    daily_run,
     mark_read,
     notify,
     notify_submission,

@@ -14,8 +14,12 @@ from reports.models import Campaign, EducationCount, Submission
 from reports.submissions.services import submission_create, submission_return
 from reports.todo import todo_items
 from tests import factories
+from tests.reports import test_notifications
 
 pytestmark = pytest.mark.django_db
+
+#: a real SMTP server on loopback (aiosmtpd), as in the notification tests
+smtp = test_notifications.smtp
 
 
 @pytest.fixture
@@ -182,3 +186,88 @@ def test_a_refused_move_waits_for_the_developing_side(world):
     assert counts(users["c2"])["refused_moves"] == 1  # C2 developed the member
     assert counts(users["c1"])["refused_moves"] == 0
     assert counts(users["c1"])["arrivals"] == 0
+
+
+# --- the to-do items that are events of their own are notified, once ---------------------------
+
+TODO_EVENTS = {
+    "school_gaps": "school_gap:",
+    "entered_late": "entered_late:",
+    "reaching_28": "reaching_28:",
+    "cadre_terms": "cadre_term:",
+}
+
+
+def with_emails(users):
+    for name, user in users.items():
+        user.email = f"{name}@example.org"
+        user.save()
+
+
+def todo_notifications(user):
+    from reports.models import Notification
+
+    keys = Notification.objects.filter(user=user).values_list("key", flat=True)
+    return {
+        provider: sum(key.startswith(prefix) for key in keys)
+        for provider, prefix in TODO_EVENTS.items()
+    }
+
+
+def test_each_to_do_event_is_notified_once_to_whom_it_waits_for(world):
+    from reports.daily import notify_todo
+
+    campaign, p, users = world
+    notify_todo()
+    notify_todo()
+    for user in users.values():
+        found = counts(user)
+        # One notification per item, for exactly the items the user's to-do list counts.
+        assert todo_notifications(user) == {
+            provider: found.get(provider, 0) for provider in TODO_EVENTS
+        }, user.username
+    assert todo_notifications(users["c2"]) == dict.fromkeys(TODO_EVENTS, 0)
+    assert todo_notifications(users["secretary"])["entered_late"] == 1
+    assert todo_notifications(users["province"])["school_gaps"] == 1
+
+
+def test_the_digest_of_to_do_events_arrives_once_through_smtp(smtp, world):
+    from reports.daily import daily_run
+
+    campaign, p, users = world
+    with_emails(users)
+    from reports.todo import reaching_28_members
+
+    (turning,) = reaching_28_members(p.k1, timezone.localdate())
+    daily_run()
+    (message,) = smtp.to("k1@example.org")
+    body = message.get_content()
+    assert body.count(f"{turning.name}将于") == 1
+    assert body.count("的团干部任期于") == 1
+    (message,) = smtp.to("secretary@example.org")
+    assert message.get_content().count("超期录入") == 1
+    assert turning.name not in "".join(m.get_content() for m in smtp.to("c2@example.org"))
+    sent = len(smtp.messages)
+    daily_run()
+    assert len(smtp.messages) == sent
+
+
+def test_immediate_mode_sends_one_email_per_to_do_event(
+    smtp, world, django_capture_on_commit_callbacks
+):
+    from reports.daily import notify_todo
+    from reports.models import Delivery
+    from reports.notifications import preference_set
+
+    campaign, p, users = world
+    with_emails(users)
+    preference_set(user=users["k1"], delivery=Delivery.IMMEDIATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_todo()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_todo()
+    expected = sum(todo_notifications(users["k1"]).values())
+    assert expected == 2  # the member turning 28 and the cadre term
+    received = smtp.to("k1@example.org")
+    assert len(received) == expected
+    assert len({m["subject"] for m in received}) == expected

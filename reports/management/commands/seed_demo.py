@@ -58,6 +58,7 @@ class Command(BaseCommand):
             demo_status.build_statuses(seed=options["seed"])  # after the moves
             demo_schools.build_education_counts()
             registration_demo.build_registration_year(seed=options["seed"])  # after statuses
+            campaign_demo.build_approval()  # after the schools' figures: it freezes tables
             statistics_demo.build_statistics()  # last: it freezes last year's figures
         self.stdout.write(
             _("Demo province created: %(orgs)d organisations, %(members)d members.")

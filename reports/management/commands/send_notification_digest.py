@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.notifications import daily_run
+from reports.daily import daily_run
 
 
 class Command(BaseCommand):
