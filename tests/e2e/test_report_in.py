@@ -36,7 +36,9 @@ def test_receiving_committee_confirms_a_report_in(page, small_province):
     assert "林小红" in card.inner_text()
     assert "甲县第一团支部" in card.inner_text()
     page.set_viewport_size({"width": 390, "height": 800})
-    button = card.locator("a:text('已到乙县第一团支部报到')")
+    # The branch is named with its parent, as every repeated branch name is.
+    button = card.locator("a.button.primary")
+    assert button.inner_text().startswith("已到乙县第一团支部")
     assert button.is_visible()
     button.click()
     # Confirming cannot be undone, so a page asks first (no script needed).
