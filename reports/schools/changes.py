@@ -4,7 +4,7 @@ table 1-2 contains (for the acceptance guard, :mod:`members.watch`)."""
 from branches.models import Organization
 from members.watch import WatchedRecord
 from reports.models import EducationCount
-from reports.schools.lines import _Cities
+from reports.schools.lines import Cities
 
 
 def education_snapshot(year, codes=None):
@@ -34,7 +34,7 @@ def education_records(year, before, after):
     claimed = dict(
         Organization.objects.filter(school_code__in=changed).values_list("school_code", "pk")
     )
-    cities = _Cities()
+    cities = Cities()
     root = None
     records = []
     for code in changed:

@@ -15,7 +15,7 @@ from members.watch import WatchedRecord, guard_write
 from reports.models import EducationCount, Explanation
 from reports.models.schools import normalize_education_code
 
-from .lines import SchoolLine, _Cities, school_lines
+from .lines import Cities, SchoolLine, school_lines
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def school_target(user, year, school_code):
     if school is not None:
         governing = school
     elif row is not None:
-        governing = _Cities().named(row.city_name) or Organization.objects.get_first_root_node()
+        governing = Cities().named(row.city_name) or Organization.objects.get_first_root_node()
     else:
         raise Http404("No such school.")
     if not access.is_in_scope(user, governing):

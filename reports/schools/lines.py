@@ -169,7 +169,7 @@ class Reconciliation:
     threshold: Decimal = DEFAULT_GAP_THRESHOLD
 
 
-class _Cities:
+class Cities:
     """The city committees, for naming a school's city and placing unmatched schools."""
 
     def __init__(self):
@@ -200,7 +200,7 @@ def education_places(code):
     names = set(EducationCount.objects.filter(school_code=code).values_list("city_name", flat=True))
     if not names:
         return []
-    cities = _Cities()
+    cities = Cities()
     places = [cities.named(name) for name in names]
     if None in places:
         root = Organization.objects.get_first_root_node()
@@ -217,7 +217,7 @@ def school_lines(root, year, *, explanations=True):
     A bounded number of queries: cities, education rows, school organisations, and one member
     count per distinct depth of the schools.
     """
-    cities = _Cities()
+    cities = Cities()
     tree_root = root.path[:STEP]
     lines = []
     if year is not None:
