@@ -12,9 +12,11 @@ validated in memory, and accepted rows are inserted together with their history 
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
+from import_export.results import RowResult
 
 from branches import access
 from branches.models import Organization
@@ -23,8 +25,9 @@ from members.models import Member
 from members.models.number_rule import NumberBook, check_member_number
 from members.tables import roster
 from members.tables.roster import development_number_from_cell, id_number_from_cell
+from members.watch import guard_write, member_record
 from spreadsheets.columns import ColumnsResourceMixin
-from spreadsheets.importing import TableImport, TableResourceMixin
+from spreadsheets.importing import INFRASTRUCTURE_ERRORS, TableImport, TableResourceMixin
 from spreadsheets.reader import ROW_NUMBER, as_text
 
 # Keeps IN clauses well below every database's limit on query parameters.
@@ -197,28 +200,73 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         if errors:
             raise ValidationError(errors)
 
-    # --- saving ---------------------------------------------------------------------------------
+    # --- the rows and the writing -----------------------------------------------------------------
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        """Insert the accepted rows with their history, unless any row was rejected."""
-        if not self.create_instances:
-            return
-        if result is not None and (result.has_errors() or result.has_validation_errors()):
-            self.create_instances.clear()
-            return
-        if not using_transactions and dry_run:
-            self.create_instances.clear()
-            return
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
+        """Every row validated in memory, then written in batches (COPY on PostgreSQL) once no
+        row has been rejected; import-export's per-row machinery (row results, instance loader,
+        diffs) is not needed for rows that are all new. A dry run writes nothing: it validates
+        and asks the write guards whether they would refuse, which is all a preview needs."""
+        result = self.get_result_class()()
+        result.total_rows = len(dataset)
         try:
-            services.member_bulk_create(
-                members=self.create_instances,
-                user=self.user,
-                change_reason=_("Roster import"),
-            )
+            self.before_import(dataset, **kwargs)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+            return result
+        headers, pending, records = dataset.headers, [], []
+        for number, values in enumerate(dataset, 1):
+            row = dict(zip(headers, values, strict=True))
+            instance = Member()
+            try:
+                self.import_instance(instance, row)
+                self.validate_instance(instance)
+            except ValidationError as exc:
+                result.append_invalid_row(number, row, exc)
+                result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+                pending.clear()
+                continue
+            result.totals[RowResult.IMPORT_TYPE_NEW] += 1
+            if result.has_validation_errors() or result.has_errors():
+                continue  # nothing more will be written: the file is rejected
+            if dry_run:
+                records.append(member_record(instance))
+                continue
+            pending.append(instance)
+            if len(pending) >= self._meta.batch_size:
+                self._write(pending, result, raise_errors)
+        if result.has_validation_errors() or result.has_errors():
+            return result
+        if dry_run:
+            self._would_refuse(records, result, raise_errors)
+        else:
+            self._write(pending, result, raise_errors)
+        return result
+
+    def _write(self, members, result, raise_errors):
+        """Insert ``members`` with their history, counts and guards, in a savepoint per batch:
+        a constraint of the database that still refuses them rejects the whole file."""
+        try:
+            with transaction.atomic():
+                services.member_bulk_create(
+                    members=members, user=self.user, change_reason=_("Roster import")
+                )
+        except INFRASTRUCTURE_ERRORS:
+            raise
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
         finally:
-            self.create_instances.clear()
+            members.clear()
+
+    def _would_refuse(self, records, result, raise_errors):
+        try:
+            guard_write(
+                kind="member", action="created", records=records, user=self.user, check_only=True
+            )
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
 
 
 ROSTER_IMPORT = TableImport(
