@@ -28,6 +28,7 @@ from members.tables.roster import development_number_from_cell, id_number_from_c
 from members.watch import guard_write, member_record
 from spreadsheets.columns import ColumnsResourceMixin
 from spreadsheets.importing import INFRASTRUCTURE_ERRORS, TableImport, TableResourceMixin
+from spreadsheets.once import OncePerValue
 from spreadsheets.reader import ROW_NUMBER, as_text
 
 # Keeps IN clauses well below every database's limit on query parameters.
@@ -65,6 +66,7 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
     def before_import(self, dataset, **kwargs):
         """Find duplicates in the file and in the database, and load the named organisations."""
         self.problems = {}
+        self.once = OncePerValue()
         headers = dataset.headers
         position = {name: headers.index(name) for name in headers}
         id_numbers = {}
@@ -91,6 +93,17 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         self._note_existing(numbers, "development_number")
         # The range rule for every number of the file, in a few queries per join year.
         self.number_facts = NumberBook(numbers)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A cell read by its widget once per distinct value of its column (the widgets read
+        the cell only, never the rest of the row)."""
+        if not field.attribute or field.column_name not in row:
+            return
+        cleaned = self.once.get(
+            field.column_name, row[field.column_name], lambda _v: field.clean(row)
+        )
+        if cleaned is not None or field.saves_null_values:
+            setattr(instance, field.attribute, cleaned)
 
     @staticmethod
     def _quiet(parse, value):
@@ -180,16 +193,22 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         were loaded by code, and the database constraints stay as the last guard.
         """
         errors = dict(import_validation_errors or {})
+        found = {}
+        # full_clean without its uniqueness and constraint checks (no query, no savepoint),
+        # each field's own rules asked once per distinct value of the file.
         try:
-            instance.full_clean(
-                exclude=["branch", "developing_organization", *errors],
-                validate_unique=False,
-                validate_constraints=False,
+            instance.clean_fields(
+                exclude=["branch", "developing_organization", *errors], once=self.once
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                if field not in errors:
-                    errors[field] = messages
+            found = exc.update_error_dict(found)
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            found = exc.update_error_dict(found)
+        for field, messages in ValidationError(found).message_dict.items() if found else ():
+            if field not in errors:
+                errors[field] = messages
         if "development_number" not in errors:
             # The number rule, as the services and the form ask it, with the facts loaded for
             # the whole file in before_import.
@@ -219,10 +238,13 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         headers, pending, records = dataset.headers, [], []
         for number, values in enumerate(dataset, 1):
             row = dict(zip(headers, values, strict=True))
-            instance = Member()
+            instance, errors = Member(), {}
             try:
                 self.import_instance(instance, row)
-                self.validate_instance(instance)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+            try:
+                self.validate_instance(instance, errors)
             except ValidationError as exc:
                 result.append_invalid_row(number, row, exc)
                 result.totals[RowResult.IMPORT_TYPE_INVALID] += 1

@@ -269,11 +269,16 @@ class Member(models.Model):
             self.entry_deadline and entered_on and entered_on > self.entry_deadline
         )
 
-    def clean_fields(self, exclude=None):
+    def clean_fields(self, exclude=None, once=None):
         # The stated rule applies before any check, and clean() judges the ID number with one
         # clear message (its length included), so the field's own max_length check is skipped.
+        # ``once`` (spreadsheets.once.OncePerValue) asks each field once per value: imports.
         self.id_number = validators.normalize_id_number(self.id_number)
-        super().clean_fields(exclude={*(exclude or ()), "id_number"})
+        exclude = {*(exclude or ()), "id_number"}
+        if once is None:
+            super().clean_fields(exclude=exclude)
+        else:
+            once.clean_fields(self, exclude)
 
     def clean(self):
         super().clean()
