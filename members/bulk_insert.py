@@ -78,22 +78,23 @@ def insert_members(members, *, user=None, change_reason=None, batch_size=1000):
 
 def _text(value):
     """A value in COPY's text format (``\\N`` for NULL, tabs, newlines and backslashes escaped)."""
+    kind = type(value)
+    if kind is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return (
+                value.replace("\\", "\\\\")
+                .replace("\t", "\\t")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r")
+            )
+        return value
     if value is None:
         return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int:
+        return str(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _copy_rows(cursor, table, columns, rows):

@@ -57,7 +57,7 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         use_bulk = True
         # Inserted in batches inside the import's one transaction, so that memory stays flat;
         # once any row is rejected nothing more is inserted and the transaction rolls back.
-        batch_size = 2000
+        batch_size = 5000
         skip_diff = True
         use_transactions = True
 
@@ -97,7 +97,7 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         """A cell read by its widget once per distinct value of its column (the widgets read
         the cell only, never the rest of the row)."""
-        if not field.attribute or field.column_name not in row:
+        if field.readonly or not field.attribute or field.column_name not in row:
             return
         cleaned = self.once.get(
             field.column_name, row[field.column_name], lambda _v: field.clean(row)
@@ -133,6 +133,12 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
             )
             for value in existing:
                 self._problem(first_rows[value], field, str(message))
+
+    def get_import_fields(self):
+        # Asked for every row: the same list each time.
+        if not hasattr(self, "_import_fields"):
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     # --- one row --------------------------------------------------------------------------------
 

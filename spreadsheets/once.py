@@ -15,18 +15,29 @@ from django.core.exceptions import ValidationError
 LIMIT = 5000
 
 
+#: a column whose first lookups are mostly new values (names, ID numbers) stops being kept
+SAMPLE = 200
+
+
 class OncePerValue:
     def __init__(self, limit=LIMIT):
         self.limit = limit
         self._answers = {}
+        self._misses = {}
+        self._direct = set()  # columns with a value per person: computed every time
 
     def get(self, column, value, compute):
         """``compute(value)``, or its answer for an equal value of ``column`` before; a
         ValueError or ValidationError it raised is raised again (a fresh copy)."""
-        answers = self._answers.setdefault(column, {})
+        if column in self._direct:
+            return compute(value)
         try:
-            key = (type(value), value)
-            ok, answer = answers[key]
+            answers = self._answers[column]
+        except KeyError:
+            answers = self._answers[column] = {}
+            self._misses[column] = 0
+        try:
+            ok, answer = answers[(type(value), value)]
         except TypeError:  # an unhashable value: nothing to share
             return compute(value)
         except KeyError:
@@ -34,8 +45,13 @@ class OncePerValue:
                 ok, answer = True, compute(value)
             except (ValueError, ValidationError) as exc:
                 ok, answer = False, exc
-            if len(answers) < self.limit:
-                answers[key] = (ok, answer)
+            misses = self._misses[column] = self._misses[column] + 1
+            if misses == SAMPLE and len(answers) >= SAMPLE - 1:
+                # Nearly every value so far was new: keeping them would only cost memory.
+                self._direct.add(column)
+                del self._answers[column]
+            elif len(answers) < self.limit:
+                answers[(type(value), value)] = (ok, answer)
         if not ok:
             raise copy.copy(answer)
         return answer
