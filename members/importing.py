@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import resources
+from import_export import fields, resources
 from import_export.results import RowResult
 
 from branches import access
@@ -98,6 +98,9 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         """A cell read by its widget once per distinct value of its column (the widgets read
         the cell only, never the rest of the row)."""
         if field.readonly or not field.attribute or field.column_name not in row:
+            return
+        if type(field).save is not fields.Field.save:
+            field.save(instance, row, is_m2m, **kwargs)  # a field that does more than set
             return
         cleaned = self.once.get(
             field.column_name, row[field.column_name], lambda _v: field.clean(row)
