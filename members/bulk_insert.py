@@ -106,11 +106,18 @@ def _copy_rows(cursor, table, columns, rows):
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     sql = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
     raw = cursor.cursor  # the driver's own cursor
-    if hasattr(raw, "copy"):  # psycopg 3
-        with raw.copy(sql) as copy:
-            copy.write(buffer.getvalue())
-    else:  # psycopg2
-        raw.copy_expert(sql, buffer)
+
+    def execute(sql, params, many, context):
+        with connection.wrap_database_errors:
+            if hasattr(raw, "copy"):  # psycopg 3
+                with raw.copy(sql) as copy:
+                    copy.write(params[0].getvalue())
+            else:  # psycopg2
+                raw.copy_expert(sql, params[0])
+
+    # Through the connection's execute wrappers, as every other statement: what instruments or
+    # guards the database (tests that make it fail, tracing) sees the COPY too.
+    cursor._execute_with_wrappers(sql, [buffer], many=False, executor=execute)
 
 
 def _copy(members, *, user, change_reason, when):
