@@ -13,6 +13,7 @@ validated in memory, and accepted rows are inserted together with their history 
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
@@ -247,7 +248,7 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         headers, pending, records = dataset.headers, [], []
         for number, values in enumerate(dataset, 1):
             row = dict(zip(headers, values, strict=True))
-            instance, errors = Member(), {}
+            instance, errors = self._new_member(), {}
             try:
                 self.import_instance(instance, row)
             except ValidationError as exc:
@@ -275,6 +276,17 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         else:
             self._write(pending, result, raise_errors)
         return result
+
+    def _new_member(self):
+        """A new member with the model's defaults, copied from one built per file: building
+        each with ``Member()`` asks every field for its default, row after row. The entry time
+        (a default) is the import's, the same for every row."""
+        if not hasattr(self, "_defaults"):
+            self._defaults = {k: v for k, v in Member().__dict__.items() if k != "_state"}
+        member = Member.__new__(Member)
+        member.__dict__.update(self._defaults)
+        member._state = ModelState()
+        return member
 
     def _write(self, members, result, raise_errors):
         """Insert ``members`` with their history, counts and guards, in a savepoint per batch:

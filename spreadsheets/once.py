@@ -25,6 +25,7 @@ class OncePerValue:
         self._answers = {}
         self._misses = {}
         self._direct = set()  # columns with a value per person: computed every time
+        self._models = {}  # model -> its fields, as clean_fields walks them
 
     def get(self, column, value, compute):
         """``compute(value)``, or its answer for an equal value of ``column`` before; a
@@ -60,17 +61,30 @@ class OncePerValue:
         """``Model.clean_fields`` with each field's ``clean`` asked once per value: for fields
         whose validation depends on their value only (no foreign keys, which go in ``exclude``)."""
         errors = {}
-        for field in instance._meta.fields:
-            if field.name in exclude or field.generated:
+        for field, name, attname, blank, empty in self._fields_of(type(instance)):
+            if name in exclude:
                 continue
-            raw = getattr(instance, field.attname)
-            if field.blank and raw in field.empty_values:
+            raw = getattr(instance, attname)
+            if blank and raw in empty:
                 continue
             try:
-                cleaned = self.get(field.name, raw, lambda v, f=field: f.clean(v, instance))
+                if name in self._direct:
+                    cleaned = field.clean(raw, instance)
+                else:
+                    cleaned = self.get(name, raw, lambda v, f=field: f.clean(v, instance))
             except ValidationError as exc:
-                errors[field.name] = exc.error_list
+                errors[name] = exc.error_list
             else:
-                setattr(instance, field.attname, cleaned)
+                setattr(instance, attname, cleaned)
         if errors:
             raise ValidationError(errors)
+
+    def _fields_of(self, model):
+        if model in self._models:
+            return self._models[model]
+        plan = self._models[model] = [
+            (f, f.name, f.attname, f.blank, f.empty_values)
+            for f in model._meta.fields
+            if not f.generated
+        ]
+        return plan
