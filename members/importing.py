@@ -23,7 +23,7 @@ from branches import access
 from branches.models import Organization
 from members import services
 from members.models import Member
-from members.models.number_rule import NumberBook, check_member_number
+from members.models.number_rule import NumberBook, check_member_number, in_clause_size
 from members.tables import roster
 from members.tables.roster import development_number_from_cell, id_number_from_cell
 from members.watch import guard_write, member_record
@@ -32,14 +32,12 @@ from spreadsheets.importing import INFRASTRUCTURE_ERRORS, TableImport, TableReso
 from spreadsheets.once import OncePerValue
 from spreadsheets.reader import ROW_NUMBER, as_text
 
-# Keeps IN clauses well below every database's limit on query parameters.
-_CHUNK = 900
-
 
 def _chunks(values):
     values = list(values)
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
+    size = in_clause_size()
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
@@ -58,7 +56,9 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         use_bulk = True
         # Inserted in batches inside the import's one transaction, so that memory stays flat;
         # once any row is rejected nothing more is inserted and the transaction rolls back.
-        batch_size = 5000
+        # Each batch also recounts the stored counts it touches (ranges span the province), so
+        # batches are large: a 10,000-row roster is one.
+        batch_size = 10_000
         skip_diff = True
         use_transactions = True
 
