@@ -17,8 +17,6 @@ import io
 
 from bench.run import Timer
 
-ORG_COLUMNS = ("发展团组织代码", "现所在团支部代码")
-
 
 def _read(path):
     import python_calamine

@@ -180,9 +180,7 @@ class SpooledDataset(tablib.Dataset):
     def __len__(self):
         return self._count
 
-    @property
-    def height(self):
-        return self._count
+    height = property(__len__)
 
     def __iter__(self):
         self._spill()
