@@ -68,6 +68,7 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         """Find duplicates in the file and in the database, and load the named organisations."""
         self.problems = {}
         self.once = OncePerValue()
+        self._allowed = {}
         headers = dataset.headers
         position = {name: headers.index(name) for name in headers}
         id_numbers = {}
@@ -190,11 +191,18 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         return self._home
 
     def _may_use(self, field, organization):
+        """Whether the user may name ``organization`` in ``field``: asked once per file and
+        organisation (a roster names a few organisations thousands of times)."""
         if self.user is None:
             return True
-        if field == "branch":
-            return access.can(self.user, access.Capability.ENTER_MEMBERS, organization)
-        return access.is_in_scope(self.user, organization)
+        key = (field, organization.pk)
+        if key not in self._allowed:
+            if field == "branch":
+                allowed = access.can(self.user, access.Capability.ENTER_MEMBERS, organization)
+            else:
+                allowed = access.is_in_scope(self.user, organization)
+            self._allowed[key] = allowed
+        return self._allowed[key]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's own validation, without its per-row queries.

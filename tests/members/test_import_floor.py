@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from branches import access
 from members import bulk_insert
 from members.importing import ROSTER_IMPORT, MemberResource
 from members.models import Member, OrganizationTally
@@ -62,6 +63,16 @@ def test_the_queries_do_not_grow_with_the_file(tmp_path, small_province):
     assert len(pinned(large)) == len(pinned(small)) == PINNED[connection.vendor], small
     # no savepoint per row: the same few for 10 rows and for 200
     assert sum("SAVEPOINT" in s for s in large) == sum("SAVEPOINT" in s for s in small)
+
+
+def test_the_scope_is_asked_once_per_organisation_not_per_row(tmp_path, small_province):
+    sp = small_province
+    path = roster_file(tmp_path, rows_of(sp.branch, 50))
+    with spy(access, "can") as can, spy(access, "is_in_scope") as in_scope:
+        outcome = ROSTER_IMPORT.run(path, user=sp.secretary)
+    assert outcome.ok and Member.objects.count() == 50
+    # the branch (may enter members there) and the developer (in scope), once each
+    assert can.call_count + in_scope.call_count <= 2
 
 
 def spy(module, name):
