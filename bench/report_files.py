@@ -186,7 +186,7 @@ def import_memory_section(data):
         "`python -m bench.import_memory` (its own SQLite database unless `--keep-db`)",
         "",
         "Each size is checked in a fresh process by the code an upload runs in the task worker",
-        "(`ROSTER_IMPORT`, a dry run: every row validated, inserted and rolled back); the peak is",
+        "(`ROSTER_IMPORT`, a dry run: every row validated, nothing written); the peak is",
         "the process's maximum resident set, about 120 MB of which is Django and the app before the",
         "first row. What still grows with the rows is a few facts per row kept to check the",
         "file as a whole (ID and development numbers, for duplicates). Seconds are as measured",
