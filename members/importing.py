@@ -253,7 +253,7 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
             return result
-        headers, pending, records = dataset.headers, [], []
+        headers, pending, records = dataset.headers, [], {}
         for number, values in enumerate(dataset, 1):
             row = dict(zip(headers, values, strict=True))
             instance, errors = self._new_member(), {}
@@ -272,7 +272,10 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
             if result.has_validation_errors() or result.has_errors():
                 continue  # nothing more will be written: the file is rejected
             if dry_run:
-                records.append(member_record(instance))
+                # The guards judge places (branch, year): the first member of each place is
+                # enough to know, and to name, what they would refuse; memory stays flat.
+                record = member_record(instance)
+                records.setdefault(record.places, record)
                 continue
             pending.append(instance)
             if len(pending) >= self._meta.batch_size:
@@ -280,7 +283,7 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         if result.has_validation_errors() or result.has_errors():
             return result
         if dry_run:
-            self._would_refuse(records, result, raise_errors)
+            self._would_refuse(list(records.values()), result, raise_errors)
         else:
             self._write(pending, result, raise_errors)
         return result

@@ -179,3 +179,25 @@ def test_derived_fields_are_computed_once_per_distinct_value(tmp_path, small_pro
     assert initials.call_count == 3
     assert deadline.call_count == 2
     assert set(Member.objects.values_list("name_initials", flat=True)) == {"zs", "ls", "ww"}
+
+
+def test_a_dry_run_asks_the_write_guards_once_per_place(tmp_path, small_province, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from members import watch
+
+    asked = []
+
+    def guard(*, kind, action, records, user=None, check_only=False):
+        asked.append((kind, check_only, sorted(r.label for r in records)))
+        raise ValidationError("已接收的报送中含有这些团员，上级撤销接收前不能修改。")
+
+    monkeypatch.setattr(watch, "_guards", [guard])
+    sp = small_province
+    rows = rows_of(sp.branch, 6) + [roster_row(sp.other_branch, 7)]
+    before = stored()
+    outcome = ROSTER_IMPORT.run(roster_file(tmp_path, rows), dry_run=True)
+    # one record per place (branch, join year), the first member of each named
+    assert asked == [("member", True, ["团员1", "团员7"])]
+    assert not outcome.ok and "上级撤销接收前不能修改" in outcome.errors[0].message
+    assert stored() == before
