@@ -7,8 +7,11 @@ row rolls back the whole file.
 
 The import is built for large files: the file is checked as a whole before any row (duplicates,
 organisations by code, numbers already used: a few queries per file, none per row), every row is
-validated in memory, and accepted rows are inserted together with their history records
-(``bulk_create_with_history``), the importing user as their author.
+validated in memory with the model's own rules (each cell's widget and each field's rules asked
+once per distinct value, ``spreadsheets.once``; no uniqueness or constraint query, no savepoint
+per row), and accepted rows are inserted together with their history records, the importing
+user as their author (``members.bulk_insert``: ``COPY`` on PostgreSQL, ``bulk_create``
+elsewhere; the database's constraints stay the backstop for the batch). A dry run writes nothing.
 """
 
 from django.core.exceptions import ValidationError
