@@ -4,9 +4,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganizationTally
-from reports.metrics.base import Figure, FigureGroup, level_key, register
-
-VIA = "organization__"
+from reports.metrics.base import Figure, FigureGroup, register
 
 
 @register
@@ -23,16 +21,12 @@ class EntryFigures(FigureGroup):
         Figure("entered_late", _("entered late")),
     )
 
-    def counts(self, root, depth, campaign=None):
-        rows = (
-            OrganizationTally.objects.filter(**{f"{VIA}path__startswith": root.path})
-            .annotate(key=level_key(f"{VIA}path", depth))
-            .values("key")
-            .annotate(
-                new_members=Sum("new_members"),
-                entered_on_time=Sum("entered_on_time"),
-                entered_late=Sum("entered_late"),
-            )
-            .order_by()
-        )
-        return {row.pop("key"): row for row in rows}
+    rolled_up = True
+    via = "organization"
+    touched_by = ("member",)
+
+    def rows(self, campaign=None):
+        return OrganizationTally.objects.all()
+
+    def stored(self, campaign=None):
+        return {name: Sum(name) for name in ("new_members", "entered_on_time", "entered_late")}

@@ -16,9 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Cadre
 from members.models import Member, age_limit_birth_date
 from members.models.status import REACHING_DAYS
-from reports.metrics.base import Figure, FigureGroup, level_key, register
-
-VIA = "branch__"
+from reports.metrics.base import Figure, FigureGroup, register
 
 
 def holds_post():
@@ -33,19 +31,19 @@ class StatusFigures(FigureGroup):
         Figure("members_reaching_28", _("members reaching 28 (active, without a post)")),
     )
 
-    def counts(self, root, depth, campaign=None):
+    rolled_up = True
+    via = "branch"
+    touched_by = ("member",)
+
+    def rows(self, campaign=None):
+        return Member.objects.in_league()
+
+    def stored(self, campaign=None):
+        return {"members_in_league": Count("id")}
+
+    def live(self, campaign=None):
+        # Depends on today and on the cadres in post: counted at each read.
         cutoff = age_limit_birth_date(timezone.localdate(), REACHING_DAYS)
-        rows = (
-            Member.objects.in_league()
-            .filter(**{f"{VIA}path__startswith": root.path})
-            .annotate(key=level_key(f"{VIA}path", depth))
-            .values("key")
-            .annotate(
-                members_in_league=Count("id"),
-                members_reaching_28=Count(
-                    "id", filter=Q(birth_date__lte=cutoff) & ~Q(holds_post())
-                ),
-            )
-            .order_by()
-        )
-        return {row.pop("key"): row for row in rows}
+        return {
+            "members_reaching_28": Count("id", filter=Q(birth_date__lte=cutoff) & ~Q(holds_post()))
+        }
