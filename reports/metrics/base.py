@@ -12,7 +12,7 @@ rankings, notices) asks this module, so a new figure appears everywhere at once.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from branches.models import Organization
@@ -67,19 +67,27 @@ class FigureGroup:
         return {}
 
     def live(self, campaign=None):
-        """``{name: aggregate}`` of the figures counted at each read: those that depend on
-        today's date (overdue, reaching 28), so that they are exact at any moment."""
+        """``{name: condition}`` of the figures counted at each read (rows meeting the
+        condition): those that depend on today's date, so that they are exact at any moment.
+        Each is one grouped query over the rows meeting it only."""
         return {}
 
     #: The kinds of writes that change the stored figures ("member", "move", "organization",
     #: "cadre", "registration"): a write refreshes only the groups it touches.
     touched_by = ()
+    #: Whether the stored figures are kept for an anchor date (``periods()`` gives it, the
+    #: reads add what lies between it and :meth:`current_cutoff`).
+    dated = False
     #: Whether the stored figures are kept apart per campaign (``periods``).
     by_campaign = False
 
     def periods(self):
         """The campaigns whose figures are kept apart ([None]: one set of figures)."""
         return [None]
+
+    def period_name(self, period):
+        """The stored rows' ``period`` for one of :meth:`periods`."""
+        return str(period.pk) if self.by_campaign and period is not None else ""
 
     def path_field(self):
         return f"{self.via}__path" if self.via else "path"
@@ -89,22 +97,24 @@ class FigureGroup:
 
     def grouped(self, root, depth, campaign, aggregates):
         """The prefix-grouped count of ``aggregates`` over ``root``'s subtree: one query."""
-        if not aggregates:
-            return {}
-        rows = (
-            self.rows(campaign)
-            .filter(**{f"{self.path_field()}__startswith": root.path})
-            .annotate(key=level_key(self.path_field(), depth))
-            .values("key")
-            .annotate(**aggregates)
-            .order_by()
-        )
-        return {row.pop("key"): row for row in rows}
+        return _grouped(self, self.rows(campaign), root, depth, aggregates)
+
+    def grouped_live(self, root, depth, campaign, conditions, sign=1):
+        """``{path: {name: ±count}}`` of the rows meeting each condition: a query each."""
+        values = {}
+        for name, condition in conditions.items():
+            rows = self.rows(campaign).filter(condition)
+            for path, row in _grouped(self, rows, root, depth, {name: Count("id")}).items():
+                values.setdefault(path, {})[name] = sign * row[name]
+        return values
 
     def recount(self, root, depth, campaign=None):
         """Every count straight from the counted rows: the full recount the roll-ups must
         equal (and what the pages read before the roll-ups; the benchmark compares both)."""
-        return self.grouped(root, depth, campaign, {**self.stored(campaign), **self.live(campaign)})
+        values = self.grouped(root, depth, campaign, self.stored(campaign))
+        for path, row in self.grouped_live(root, depth, campaign, self.live(campaign)).items():
+            values.setdefault(path, {}).update(row)
+        return values
 
     def counts(self, root, depth, campaign=None):
         """``{path: {name: count}}`` for organisations at ``depth`` within ``root``'s subtree.
@@ -122,7 +132,7 @@ class FigureGroup:
         if not self.rolled_up:
             raise NotImplementedError
         values = store.read(root, depth, self.stored(campaign), period_key(campaign, self))
-        for path, row in self.grouped(root, depth, campaign, self.live(campaign)).items():
+        for path, row in self.grouped_live(root, depth, campaign, self.live(campaign)).items():
             values.setdefault(path, {}).update(row)
         return values
 
@@ -139,9 +149,22 @@ class FigureGroup:
         return {f.name: (None if f.is_ratio else 0) for f in self.figures}
 
 
+def _grouped(group, rows, root, depth, aggregates):
+    if not aggregates:
+        return {}
+    rows = (
+        rows.filter(**{f"{group.path_field()}__startswith": root.path})
+        .annotate(key=level_key(group.path_field(), depth))
+        .values("key")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {row.pop("key"): row for row in rows}
+
+
 def period_key(campaign, group):
     """The ``period`` of the stored rows of ``group`` read for ``campaign``."""
-    return str(campaign.pk) if campaign is not None and group.by_campaign else ""
+    return group.period_name(campaign)
 
 
 def level_key(path_field, depth):

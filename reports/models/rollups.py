@@ -28,6 +28,8 @@ class FigureRollup(models.Model):
     class Meta:
         verbose_name = _("figure roll-up")
         verbose_name_plural = _("figure roll-ups")
+        # The anchor date of a figure kept by date (store.anchor) is found by figure.
+        indexes = [models.Index(fields=["figure", "period"], name="rollup_figure_period_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "figure", "period"], name="rollup_unique"

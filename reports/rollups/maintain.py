@@ -33,8 +33,8 @@ def rolled_groups(topic=None):
     ]
 
 
-def period_of(group, campaign):
-    return str(campaign.pk) if group.by_campaign and campaign is not None else ""
+def period_of(group, period):
+    return group.period_name(period)
 
 
 def own_rows(group, campaign, organization_ids=None):
@@ -127,19 +127,44 @@ def forget_organization(sender, instance, **kwargs):
 # --- rebuilding and checking ------------------------------------------------------------------
 
 
-def rebuild():
-    """Recompute every roll-up from the counted tables, set-based: per group (and period) one
-    grouped insert of the own counts, then per tree depth one insert of the subtree sums."""
+def rebuild(chosen=None):
+    """Recompute every roll-up (of the ``chosen`` groups) from the counted tables, set-based:
+    per group (and period) one grouped insert of the own counts, then per tree depth one insert
+    of the subtree sums."""
+    chosen = rolled_groups() if chosen is None else chosen
     with transaction.atomic():
-        _rebuild()
+        _rebuild(chosen)
 
 
-def _rebuild():
-    FigureRollup.objects.all().delete()
+#: days an anchored figure's window of live births may grow before the daily run moves it
+ANCHOR_DAYS = 7
+
+
+def advance_anchors(today=None):
+    """Move the anchor date of figures kept by date (members reaching 28) to today's cut-off
+    when it is more than :data:`ANCHOR_DAYS` behind, so that the part counted at each read
+    stays a few days of births. Run by the daily task; returns the groups rebuilt."""
+    stale = []
+    for group in rolled_groups():
+        if not group.dated:
+            continue
+        (anchor,) = group.periods()
+        if abs((group.current_cutoff(today) - anchor).days) > ANCHOR_DAYS:
+            stale.append(group)
+    if stale:
+        rebuild(stale)
+    return stale
+
+
+def _rebuild(chosen):
+    rebuilt = sorted(
+        {name for group in chosen for period in group.periods() for name in group.stored(period)}
+    )
+    FigureRollup.objects.filter(figure__in=rebuilt).delete()
     qn = connection.ops.quote_name
     table = qn(FigureRollup._meta.db_table)
     organizations = qn(Organization._meta.db_table)
-    for group in rolled_groups():
+    for group in chosen:
         for campaign in group.periods():
             names = list(group.stored(campaign))
             sql, params = own_rows(group, campaign).query.sql_with_params()
@@ -157,6 +182,7 @@ def _rebuild():
                     [period_of(group, campaign), *names, *params, *names, *names],
                 )
     deepest = Organization.objects.aggregate(deepest=Max("depth"))["deepest"] or 0
+    marks = ", ".join(["%s"] * len(rebuilt))
     for depth in range(1, deepest + 1):
         with connection.cursor() as cursor:
             cursor.execute(
@@ -164,10 +190,11 @@ def _rebuild():
                 f"SELECT a.id, r.figure, r.period, 0, SUM(r.own) FROM {table} r "
                 f"INNER JOIN {organizations} o ON o.id = r.organization_id "
                 f"INNER JOIN {organizations} a ON a.path = SUBSTR(o.path, 1, %s) "
-                f"WHERE o.depth >= %s AND r.own <> 0 GROUP BY a.id, r.figure, r.period "
+                f"WHERE o.depth >= %s AND r.own <> 0 AND r.figure IN ({marks}) "
+                f"GROUP BY a.id, r.figure, r.period "
                 f"ON CONFLICT (organization_id, figure, period) DO UPDATE SET "
                 f"subtree = {table}.subtree + excluded.subtree",
-                [depth * store.STEP, depth],
+                [depth * store.STEP, depth, *rebuilt],
             )
 
 

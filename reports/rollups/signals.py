@@ -17,12 +17,19 @@ def _member_of(registration):
     return Member.objects.filter(pk=registration.member_id).values_list("branch_id", flat=True)
 
 
+def _cadre_places(cadre):
+    """The cadre's organisation, and the branches of members holding its ID number (a member
+    in post does not count as reaching 28)."""
+    holders = Member.objects.filter(id_number=cadre.id_number).values_list("branch_id", flat=True)
+    return [cadre.organization_id, *(holders if cadre.id_number else [])]
+
+
 #: model -> (topic, function naming the organisations a row counts in)
 WATCHED = {
     Member: ("member", lambda m: [m.branch_id, m.developing_organization_id]),
     Move: ("move", lambda move: [move.developing_organization_id]),
     Organization: ("organization", lambda organization: [organization.pk]),
-    Cadre: ("cadre", lambda cadre: [cadre.organization_id]),
+    Cadre: ("cadre", _cadre_places),
     MemberRegistration: ("registration", lambda r: list(_member_of(r))),
     BranchRegistration: ("registration", lambda r: [r.branch_id]),
 }

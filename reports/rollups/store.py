@@ -6,6 +6,7 @@ of every ancestor (the prefixes of its path) in one upsert per batch.
 """
 
 from collections import defaultdict
+from datetime import date
 
 from django.db import connection
 from django.db.models import Case, F, Q, When
@@ -98,3 +99,11 @@ def apply(changes):
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
+
+
+def anchor(name):
+    """The date the stored counts of figure ``name`` are kept for (the period of its rows), or
+    None before any is stored: every row of the figure shares it (one indexed look-up). The
+    figure is one that has rows wherever its group has any (a count of all the group's rows)."""
+    found = list(FigureRollup.objects.filter(figure=name).values_list("period", flat=True)[:1])
+    return date.fromisoformat(found[0]) if found else None

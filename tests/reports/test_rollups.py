@@ -264,3 +264,44 @@ def test_the_dashboard_costs_the_same_queries_for_3_and_300_children(client):
         )
 
     assert queries_for(3) == queries_for(300)
+
+
+def test_members_reaching_28_follow_the_anchor_the_daily_run_moves(tree, monkeypatch):
+    """Kept for an anchor date, plus the births between it and today's cut-off counted at each
+    read; the daily run moves the anchor once it lags, and the figures stay exact."""
+    from reports.metrics.status import cutoff
+
+    old = Member.objects.first()
+    old.birth_date = cutoff() - timedelta(days=3)
+    old.save()
+
+    def anchored():
+        return set(
+            FigureRollup.objects.filter(figure="members_reaching_28").values_list(
+                "period", flat=True
+            )
+        )
+
+    assert anchored() == {cutoff().isoformat()}
+    later = timezone.localdate() + timedelta(days=30)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    assert disagreements() == []
+    assert maintain.advance_anchors() != []
+    assert anchored() == {cutoff().isoformat()}
+    assert maintain.differences() == []
+    assert maintain.advance_anchors() == []
+
+
+def test_a_member_taking_a_cadre_post_stops_counting_as_reaching_28(tree):
+    from reports.metrics.status import cutoff
+
+    member = Member.objects.first()
+    member.birth_date = cutoff() - timedelta(days=3)
+    member.save()
+    root = Organization.objects.get(code="P")
+    assert children_and_total(root)[1]["members_reaching_28"] == 1
+    factories.CadreFactory(
+        organization=member.branch, position="member", id_number=member.id_number
+    )
+    assert children_and_total(root)[1]["members_reaching_28"] == 0
+    assert maintain.differences() == []
