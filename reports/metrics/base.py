@@ -66,6 +66,12 @@ class FigureGroup:
         """``{name: aggregate}`` of the figures kept in roll-ups: sums of counts."""
         return {}
 
+    def shown(self, campaign=None):
+        """The stored figures the group's rows show (:meth:`stored` may keep more, for other
+        readers: the students in the League that the school lines read)."""
+        names = {figure.name for figure in self.figures}
+        return [name for name in self.stored(campaign) if name in names]
+
     def live(self, campaign=None):
         """``{name: condition}`` of the figures counted at each read (rows meeting the
         condition): those that depend on today's date, so that they are exact at any moment.
@@ -111,7 +117,8 @@ class FigureGroup:
     def recount(self, root, depth, campaign=None):
         """Every count straight from the counted rows: the full recount the roll-ups must
         equal (and what the pages read before the roll-ups; the benchmark compares both)."""
-        values = self.grouped(root, depth, campaign, self.stored(campaign))
+        stored = self.stored(campaign)
+        values = self.grouped(root, depth, campaign, {n: stored[n] for n in self.shown(campaign)})
         for path, row in self.grouped_live(root, depth, campaign, self.live(campaign)).items():
             values.setdefault(path, {}).update(row)
         return values
@@ -131,7 +138,7 @@ class FigureGroup:
         """
         if not self.rolled_up:
             raise NotImplementedError
-        values = store.read(root, depth, self.stored(campaign), period_key(campaign, self))
+        values = store.read(root, depth, self.shown(campaign), period_key(campaign, self))
         for path, row in self.grouped_live(root, depth, campaign, self.live(campaign)).items():
             values.setdefault(path, {}).update(row)
         return values

@@ -1,10 +1,11 @@
 """Entry of new members: who has been entered, and who was entered on time."""
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganizationTally
 from reports.metrics.base import Figure, FigureGroup, register
+from reports.rollups import store
 
 
 @register
@@ -29,4 +30,19 @@ class EntryFigures(FigureGroup):
         return OrganizationTally.objects.all()
 
     def stored(self, campaign=None):
-        return {name: Sum(name) for name in ("new_members", "entered_on_time", "entered_late")}
+        sums = {name: Sum(name) for name in ("new_members", "entered_on_time", "entered_late")}
+        # Not shown as a figure: the dashboard's count of organisations with late entries.
+        # First, so that its filter reads the column, not the sum named like it.
+        return {LATE_DEVELOPERS: Count("pk", filter=Q(entered_late__gt=0)), **sums}
+
+
+#: the organisations of a subtree that entered members late (kept, not shown)
+LATE_DEVELOPERS = "organizations_entered_late"
+
+
+def late_developers(organization):
+    """How many organisations of ``organization``'s subtree entered members late: one query."""
+    from branches.models import Organization
+
+    found = store.subtree_values(Organization.objects.filter(pk=organization.pk), LATE_DEVELOPERS)
+    return found.get(organization.path, 0)

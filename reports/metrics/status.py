@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Cadre
+from members.choices import Identity
 from members.models import Member, age_limit_birth_date
 from members.models.status import REACHING_DAYS
 from reports.metrics.base import Figure, FigureGroup, register
@@ -59,12 +60,15 @@ class StatusFigures(FigureGroup):
         born on or before it; :meth:`counts` adds (or takes) the births between the anchor and
         today's cut-off, a few weeks of births, counted at each read."""
         anchor = campaign if isinstance(campaign, date) else self.periods()[0]
-        return {"members_in_league": Count("id"), ANCHORED: Count("id", filter=reaching(anchor))}
+        return {
+            "members_in_league": Count("id"),
+            ANCHORED: Count("id", filter=reaching(anchor)),
+            STUDENTS: Count("id", filter=Q(identity=Identity.STUDENT)),
+        }
 
     def counts(self, root, depth, campaign=None):
         anchor = self.periods()[0]
-        names = self.stored(anchor)
-        values = store.read(root, depth, names, self.period_name(anchor))
+        values = store.read(root, depth, self.shown(anchor), self.period_name(anchor))
         today = cutoff()
         if today == anchor:
             return values
@@ -85,6 +89,15 @@ class StatusFigures(FigureGroup):
 
 
 ANCHORED = "members_reaching_28"
+#: kept for the school lines, not shown: the students in the League of every subtree
+STUDENTS = "students_in_league"
+
+
+def students_in_league(organizations):
+    """``{path: students in the League in its subtree}`` of ``organizations`` (a queryset),
+    read from the roll-ups: one query, plus the anchor's look-up."""
+    group = StatusFigures()
+    return store.subtree_values(organizations, STUDENTS, group.period_name(group.periods()[0]))
 
 
 def cutoff(today=None):
