@@ -17,7 +17,7 @@ from django.db.models import F, Max
 
 from branches.models import Organization
 from reports.metrics.base import groups
-from reports.models import FigureRollup
+from reports.models.rollups import FigureRollup
 from reports.rollups import store
 
 BATCH = 500

@@ -9,7 +9,7 @@ from django.db.models import signals
 
 from branches.models import Cadre, Organization
 from members.models import Member, Move
-from reports.models import BranchRegistration, MemberRegistration
+from reports.models import BranchRegistration, Campaign, MemberRegistration
 from reports.rollups import maintain
 
 
@@ -55,6 +55,15 @@ def _deleted(sender, instance, **kwargs):
     maintain.refresh(owners(instance), topic)
 
 
+def _campaign_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A registration year begins (or goes): the figures kept per year gain (or lose) its
+    rows, counted set-based."""
+    if raw or maintain.is_paused() or not instance.is_registration:
+        return
+    if created or kwargs.get("signal") is signals.post_delete:
+        maintain.rebuild([group for group in maintain.rolled_groups() if group.by_campaign])
+
+
 def connect():
     for model in WATCHED:
         uid = f"rollup_{model._meta.label_lower}"
@@ -63,4 +72,8 @@ def connect():
         signals.post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}_2")
     signals.pre_delete.connect(
         maintain.forget_organization, sender=Organization, dispatch_uid="rollup_org_forget"
+    )
+    signals.post_save.connect(_campaign_changed, sender=Campaign, dispatch_uid="rollup_campaign_1")
+    signals.post_delete.connect(
+        _campaign_changed, sender=Campaign, dispatch_uid="rollup_campaign_2"
     )

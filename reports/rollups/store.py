@@ -12,11 +12,16 @@ from django.db import connection
 from django.db.models import F
 
 from branches.models import Organization
-from reports.models import FigureRollup
+from reports.models.rollups import FigureRollup
 
 STEP = Organization.steplen
-#: rows per upsert statement (SQLite allows 999 parameters in older builds)
-CHUNK = 150
+#: rows per upsert statement (five parameters each, within the database's limit)
+CHUNK = 1000
+
+
+def _chunk():
+    limit = connection.features.max_query_params
+    return min(CHUNK, limit // 5) if limit else CHUNK
 
 
 def read(root, depth, names, period=""):
@@ -87,8 +92,9 @@ def apply(changes):
     items = [(key, value) for key, value in changes.items() if value[0] or value[1]]
     table = connection.ops.quote_name(FigureRollup._meta.db_table)
     organizations = connection.ops.quote_name(Organization._meta.db_table)
-    for start in range(0, len(items), CHUNK):
-        chunk = items[start : start + CHUNK]
+    size = _chunk()
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
         values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
         params = [
             item
