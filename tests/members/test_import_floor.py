@@ -23,8 +23,8 @@ from tests.xlsx import write_xlsx
 pytestmark = pytest.mark.django_db
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
-#: the queries of a whole import of one branch's rows, whatever their number
-# The import itself, then the stored counts and the figure roll-ups of the organisations touched.
+#: the queries of a whole import of one branch's rows, whatever their number (the stored counts
+#: and the figure roll-ups of the organisations touched included)
 PINNED = {"sqlite": 27, "postgresql": 29}
 
 
