@@ -22,6 +22,14 @@ from bench.report_pages import (
     pages_section,
     register_lookup_section,
 )
+from bench.report_scale import (
+    growth_section,
+    is_stale,
+    layout_section,
+    load_scale,
+    provenance,
+    run_section,
+)
 from bench.run import RESULTS
 
 
@@ -33,6 +41,7 @@ def load(name):
 def main():
     sections = []
     machine = None
+    run = load("run")
     for name in (
         "export_roster",
         "import_roster",
@@ -65,7 +74,7 @@ def main():
                     "Dashboards at province scale",
                     name,
                     data,
-                    {"province dashboard": 1000, "city dashboard": 300},
+                    {"province dashboard": 150, "city dashboard": 80},  # targets of issue 19
                 )
             )
         elif name == "breakdowns":
@@ -96,6 +105,7 @@ def main():
             sections.append(register_lookup_section(data))
         else:
             sections.append(http_section(data))
+        sections[-1] = [*sections[-1], "", provenance(data, run)]
     intro = (ROOT / "bench" / "INTRO.md").read_text().rstrip()
     facts = [
         "## The machine",
@@ -103,7 +113,14 @@ def main():
         f"- CPU: {machine['cpu']} ({machine['cores']} cores); memory {machine['memory']}",
         f"- Python {machine['python']} on {machine['system']}; PostgreSQL on the same machine",
     ]
-    body = [intro, "", *facts, ""]
+    by_database = load_scale(RESULTS)
+    for database in by_database.values():
+        for name, data in database.items():
+            if run and is_stale(data, run["started"]):
+                sections.append([f"**{name} of {data.get('database')} is older than the run.**"])
+    sections.append(growth_section(by_database, run))
+    sections.append(layout_section(by_database, (run or {}).get("reference")))
+    body = [intro, "", *facts, "", *run_section(run, (run or {}).get("databases", [])), ""]
     for section in sections:
         body += [*section, ""]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(body))
