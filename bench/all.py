@@ -25,9 +25,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlparse, urlunparse
 
 from bench import ROOT
-from bench.run import machine
+from bench.run import RESULTS, machine
 
-RESULTS = ROOT / "bench" / "results"
 LOGS = ROOT / "var" / "bench-logs"
 
 #: database -> (members, organisations) for --generate
@@ -42,6 +41,8 @@ SCALED = {
     "dashboards": ([], []),
     "import_roster": (["--formats", "xlsx", "--alternatives", "ours"], []),
 }
+#: modules run once, on the largest database
+LARGEST = {"partitioning": []}
 #: modules run once, on the reference database, with their arguments
 ONCE = {
     "export_roster": [],
@@ -95,9 +96,7 @@ def facts(server, database):
 def step(run, module, database, server, args, results_dir, log):
     """One benchmark in its own process; its time and the load around it go in the manifest."""
     env = {**os.environ, "DATABASE_URL": url_of(server, database)}
-    env.pop("BENCH_RESULTS_DIR", None)
-    if results_dir is not None:
-        env["BENCH_RESULTS_DIR"] = str(results_dir)
+    env["BENCH_RESULTS_DIR"] = str(results_dir or RESULTS)
     record = {
         "module": module,
         "database": database,
@@ -130,7 +129,7 @@ def step(run, module, database, server, args, results_dir, log):
 
 
 def write_manifest(run):
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=2))
 
 
@@ -214,6 +213,10 @@ def main(argv=None):
             else:
                 step(run, module, database, server, scaled_args, folder, log)
         known["database_bytes_after"] = (facts(server, database) or {}).get("database_bytes")
+    largest = max(run["databases"], key=lambda d: d["members"])["name"]
+    for module, args in LARGEST.items():
+        if wanted(module):
+            step(run, module, largest, server, args, None, log)
     if not options.scaled_only:
         for module, args in ONCE.items():
             if wanted(module):

@@ -27,6 +27,7 @@ from bench.report_scale import (
     is_stale,
     layout_section,
     load_scale,
+    partitioning_section,
     provenance,
     run_section,
 )
@@ -106,6 +107,7 @@ def main():
         else:
             sections.append(http_section(data))
         sections[-1] = [*sections[-1], "", provenance(data, run)]
+    machine = (run or {}).get("machine") or machine
     intro = (ROOT / "bench" / "INTRO.md").read_text().rstrip()
     facts = [
         "## The machine",
@@ -118,8 +120,20 @@ def main():
         for name, data in database.items():
             if run and is_stale(data, run["started"]):
                 sections.append([f"**{name} of {data.get('database')} is older than the run.**"])
-    sections.append(growth_section(by_database, run))
-    sections.append(layout_section(by_database, (run or {}).get("reference")))
+    growth = growth_section(by_database, run)
+    for name, database in by_database.items():
+        if "scale" in database:
+            growth += ["", f"{name}: " + provenance(database["scale"], run)]
+    sections.append(growth)
+    partitioned = load("partitioning")
+    sections.append(
+        [
+            *layout_section(by_database, (run or {}).get("reference"), partitioned),
+            "",
+            *partitioning_section(partitioned),
+            *(["", provenance(partitioned, run)] if partitioned else []),
+        ]
+    )
     body = [intro, "", *facts, "", *run_section(run, (run or {}).get("databases", [])), ""]
     for section in sections:
         body += [*section, ""]
