@@ -16,6 +16,7 @@ writes BENCHMARKS.md from it all and flags any result older than the run.
 
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -38,8 +39,8 @@ SIZES = {
 #: module -> (arguments at every size, arguments on the reference database)
 SCALED = {
     "scale": ([], []),
-    "dashboards": ([], []),
-    "import_roster": (["--formats", "xlsx", "--alternatives", "ours"], []),
+    "dashboards": (["--no-live"], []),
+    "import_roster": (["--formats", "xlsx", "--alternatives", "floor,ours,dry"], []),
 }
 #: modules run once, on the largest database
 LARGEST = {"partitioning": []}
@@ -91,6 +92,11 @@ def facts(server, database):
         "organizations": organizations,
         "database_bytes": size,
     }
+
+
+def nearest(databases, members):
+    """The database whose member count is nearest ``members`` (on a log scale)."""
+    return min(databases, key=lambda d: abs(math.log(d["members"] / members)))["name"]
 
 
 def step(run, module, database, server, args, results_dir, log):
@@ -165,12 +171,21 @@ def main(argv=None):
     parser.add_argument("--skip", nargs="*", default=[], help="leave these modules out")
     parser.add_argument("--scaled-only", action="store_true", help="no size-independent ones")
     parser.add_argument("--generate", action="store_true", help="build missing databases first")
+    parser.add_argument(
+        "--args",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("MODULE", "ARGUMENTS"),
+        help='a module\'s arguments at every size, e.g. --args dashboards "--runs 10"',
+    )
     parser.add_argument("--no-report", action="store_true")
     options = parser.parse_args(argv)
     server = (
         options.server or os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/"
     )
     server = url_of(server, "")
+    overrides = {module: arguments.split() for module, arguments in options.args}
     wanted = lambda module: (  # noqa: E731
         (not options.only or module in options.only) and module not in options.skip
     )
@@ -205,6 +220,8 @@ def main(argv=None):
         for module, (scaled_args, reference_args) in SCALED.items():
             if not wanted(module):
                 continue
+            if module in overrides:
+                scaled_args = reference_args = overrides[module]
             if database == reference:
                 record = step(run, module, database, server, reference_args, None, log)
                 if record["ok"] and (RESULTS / f"{module}.json").exists():
@@ -216,11 +233,11 @@ def main(argv=None):
     largest = max(run["databases"], key=lambda d: d["members"])["name"]
     for module, args in LARGEST.items():
         if wanted(module):
-            step(run, module, largest, server, args, None, log)
+            step(run, module, largest, server, overrides.get(module, args), None, log)
     if not options.scaled_only:
         for module, args in ONCE.items():
             if wanted(module):
-                step(run, module, reference, server, args, None, log)
+                step(run, module, reference, server, overrides.get(module, args), None, log)
     run["finished"] = now()
     write_manifest(run)
     failed = [f"{s['module']} on {s['database']}" for s in run["steps"] if not s["ok"]]

@@ -75,7 +75,7 @@ def main():
                     "Dashboards at province scale",
                     name,
                     data,
-                    {"province dashboard": 150, "city dashboard": 80},  # targets of issue 19
+                    {"province dashboard": 1000, "city dashboard": 300},
                 )
             )
         elif name == "breakdowns":

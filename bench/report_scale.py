@@ -104,7 +104,7 @@ MEASURES = {
         lambda r: _queries(r.get("dashboards", {}), "province dashboard"),
     ),
     "import 10,000 rows": ("s", lambda r: _import_seconds(r.get("import_roster", {}), "ours")),
-    "import dry run": ("s", lambda r: _import_seconds(r.get("import_roster", {}), "dry run")),
+    "import dry run": ("s", lambda r: _import_seconds(r.get("import_roster", {}), "dry")),
     "import floor": ("s", lambda r: _import_seconds(r.get("import_roster", {}), "floor")),
     "export of one city, rows/s": (
         "rows/s",

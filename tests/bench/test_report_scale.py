@@ -119,3 +119,32 @@ def test_load_scale_reads_one_folder_per_database(tmp_path):
     (folder / "scale.json").write_text(json.dumps({"members": 500_000}))
     assert load_scale(tmp_path) == {"yl_bench_05m": {"scale": {"members": 500_000}}}
     assert load_scale(tmp_path / "nowhere") == {}
+
+
+def test_layout_section_cites_the_partitioned_look_up_without_the_region():
+    partitioned = {
+        "regions": 10,
+        "queries": {
+            "member by ID number, region unknown": {
+                "plain_member": {"p50_ms": 0.05},
+                "part_member": {"p50_ms": 0.4},
+            }
+        },
+    }
+    text = "\n".join(layout_section({}, None, partitioned))
+    assert "without the region took 0.4 ms partitioned against 0.05 ms in one table" in text
+
+
+def test_the_orchestrator_takes_the_database_nearest_two_million_as_reference():
+    from bench.all import nearest, url_of
+
+    databases = [
+        {"name": "small", "members": 500_000},
+        {"name": "middle", "members": 2_000_000},
+        {"name": "large", "members": 5_000_000},
+    ]
+    assert nearest(databases, 2_000_000) == "middle"
+    assert nearest(databases[::2], 2_000_000) == "large"  # 2.5 × above is nearer than 4 × below
+    assert url_of("postgres://postgres@127.0.0.1:5432/x", "yl_bench_5m") == (
+        "postgres://postgres@127.0.0.1:5432/yl_bench_5m"
+    )
