@@ -18,6 +18,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -191,7 +192,9 @@ def main(argv=None):
     )
     run = {
         "started": now(),
-        "command": "python -m bench.all " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": shlex.join(
+            ["python", "-m", "bench.all", *(sys.argv[1:] if argv is None else argv)]
+        ),
         "machine": machine(),
         "databases": [],
         "steps": [],
