@@ -210,10 +210,7 @@ def main(argv=None):
         if known is None:
             raise SystemExit(f"Database {database} is missing or not a benchmark database.")
         run["databases"].append(known)
-    reference = (
-        options.reference
-        or min(run["databases"], key=lambda d: abs(d["members"] - 2_000_000))["name"]
-    )
+    reference = options.reference or nearest(run["databases"], 2_000_000)
     run["reference"] = reference
     write_manifest(run)
     for known in sorted(run["databases"], key=lambda d: d["members"]):
