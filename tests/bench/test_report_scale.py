@@ -148,3 +148,19 @@ def test_the_orchestrator_takes_the_database_nearest_two_million_as_reference():
     assert url_of("postgres://postgres@127.0.0.1:5432/x", "yl_bench_5m") == (
         "postgres://postgres@127.0.0.1:5432/yl_bench_5m"
     )
+
+
+def test_durations_read_in_the_unit_that_fits_and_the_wording_follows_the_exponents():
+    from bench.report_scale import duration
+
+    assert [duration(s) for s in (7, 600, 9000)] == ["7 s", "10 min", "2.5 h"]
+    flat = {
+        "a": sized(500_000, province_p95=100, rebuild=60, database_bytes=10**9),
+        "b": sized(5_000_000, province_p95=101, rebuild=600, database_bytes=10 * 10**9),
+    }
+    assert "they barely grow with the table" in "\n".join(layout_section(flat))
+    steep = {
+        "a": sized(500_000, province_p95=100, rebuild=60, database_bytes=10**9),
+        "b": sized(5_000_000, province_p95=400, rebuild=600, database_bytes=10 * 10**9),
+    }
+    assert "they grow far slower than the data" in "\n".join(layout_section(steep))
