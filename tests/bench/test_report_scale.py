@@ -109,7 +109,7 @@ def test_layout_section_states_the_recommendation_with_the_projected_numbers():
     }
     text = "\n".join(layout_section(by_database, "b"))
     assert "one database per province behind the same code" in text
-    assert "rebuild_tallies: about 150 min nationally" in text  # 600 s per 5 M, linear
+    assert "rebuild_tallies: about 2.5 h nationally, against 5 min" in text  # 600 s per 5 M
     assert "about 150 GB in one database" in text
 
 
