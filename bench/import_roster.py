@@ -1,21 +1,28 @@
-"""Roster import of 10,000 rows with full validation, against a stock django-import-export import.
+"""Roster import of 10,000 rows with full validation, against its floor and a tuned stock peer.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/youthleague_bench python -m bench.import_roster
 
-Both read the same file and are rolled back afterwards, so the run can be repeated:
+Every alternative reads the same file in a fresh process and is rolled back afterwards, so the
+run can be repeated:
 
+* ``floor``: the physical floor measured in parts (:func:`bench.import_peer.floor`): reading with
+  python-calamine, ID number checks, pinyin initials, ``COPY`` of the members and their history;
 * ``ours``: ``ROSTER_IMPORT`` (the command's and the admin's code): the whole file checked with a
-  few queries, every row validated in memory, inserted in bulk with history;
-* ``stock``: a ``ModelResource`` with the stock workflow (a row at a time: instance lookup,
-  ``full_clean`` — which runs the members' validation and its number rules — and ``save``),
-  given only the widgets it needs to read the same columns.
+  few queries, every row validated in memory, members and history written with ``COPY``, stored
+  counts and write guards kept;
+* ``dry``: the same as a dry run (validation only, nothing written);
+* ``stock``: a stock ``ModelResource`` tuned as import-export's docs advise
+  (:func:`bench.import_peer.stock_resource`), stock per-row ``full_clean``.
+
+The answer (one JSON line, :func:`bench.run.answer`, also saved as ``import_roster.json``) holds
+the runs and the ratios ``import_to_floor`` (target ≤ 2) and ``dry_to_import`` (target ≤ 0.5).
 """
 
 import argparse
 import tempfile
 from datetime import date, timedelta
 
-from bench import setup_django
+from bench import import_peer, setup_django
 from bench.report import load
 from bench.run import Timer, answer, in_child, machine, save
 
@@ -63,63 +70,6 @@ def write_file(path, rows):
         write_xlsx(path, roster.HEADER, lines, title=roster.TITLE)
 
 
-def stock_resource():
-    from import_export import fields, resources
-    from import_export.widgets import CharWidget, DateWidget, ForeignKeyWidget
-
-    from branches.models import Organization
-    from members.choices import Education, Ethnicity, Gender, Identity
-    from members.models import Member
-    from members.tables import roster
-    from spreadsheets.widgets import ChoiceLabelWidget
-
-    def field(attribute, header, widget=None):
-        return fields.Field(attribute=attribute, column_name=header, widget=widget or CharWidget())
-
-    class StockMemberResource(resources.ModelResource):
-        name = field("name", roster.NAME)
-        gender = field("gender", roster.GENDER, ChoiceLabelWidget(Gender, label=roster.GENDER))
-        ethnicity = field(
-            "ethnicity", roster.ETHNICITY, ChoiceLabelWidget(Ethnicity, label=roster.ETHNICITY)
-        )
-        birth_date = field("birth_date", roster.BIRTH_DATE, DateWidget("%Y-%m-%d"))
-        id_number = field("id_number", roster.ID_NUMBER)
-        education = field(
-            "education", roster.EDUCATION, ChoiceLabelWidget(Education, label=roster.EDUCATION)
-        )
-        identity = field(
-            "identity", roster.IDENTITY, ChoiceLabelWidget(Identity, label=roster.IDENTITY)
-        )
-        join_date = field("join_date", roster.JOIN_DATE, DateWidget("%Y-%m-%d"))
-        development_number = field("development_number", roster.DEVELOPMENT_NUMBER)
-        developing_organization = field(
-            "developing_organization", roster.DEVELOPER_CODE, ForeignKeyWidget(Organization, "code")
-        )
-        branch = field("branch", roster.BRANCH_CODE, ForeignKeyWidget(Organization, "code"))
-        phone = field("phone", roster.PHONE)
-
-        class Meta:
-            model = Member
-            import_id_fields = ["id_number"]
-            fields = (
-                "name",
-                "gender",
-                "ethnicity",
-                "birth_date",
-                "id_number",
-                "education",
-                "identity",
-                "join_date",
-                "development_number",
-                "developing_organization",
-                "branch",
-                "phone",
-            )
-            clean_model_instances = True
-
-    return StockMemberResource()
-
-
 def read_ours(path):
     """The reader's share: reading and cleaning the file, no row validated."""
     from members.importing import ROSTER_IMPORT
@@ -127,16 +77,20 @@ def read_ours(path):
     return len(ROSTER_IMPORT.read(path).rows)
 
 
-def run_ours(path):
+def run_ours(path, dry_run=False):
     from django.db import transaction
 
     from members.importing import ROSTER_IMPORT
 
     with transaction.atomic():
-        outcome = ROSTER_IMPORT.run(path, dry_run=False)
+        outcome = ROSTER_IMPORT.run(path, dry_run=dry_run)
         transaction.set_rollback(True)
     assert outcome.ok, outcome.errors[:3]
     return outcome.created
+
+
+def run_dry(path):
+    return run_ours(path, dry_run=True)
 
 
 def run_stock(path):
@@ -148,7 +102,9 @@ def run_stock(path):
     rows = read_xlsx(path)
     dataset = tablib.Dataset(*[tuple(r) for r in rows[2:]], headers=rows[1])
     with transaction.atomic():
-        result = stock_resource().import_data(dataset, dry_run=False, use_transactions=True)
+        result = import_peer.stock_resource().import_data(
+            dataset, dry_run=False, use_transactions=True
+        )
         transaction.set_rollback(True)
     assert not result.has_errors() and not result.has_validation_errors(), (
         result.invalid_rows[:1] or result.error_rows[:1]
@@ -159,6 +115,10 @@ def run_stock(path):
 def child(alternative, path):
     setup_django()
     extra = {}
+    if alternative == "floor":
+        rows, parts = import_peer.floor(path)
+        answer(alternative="floor", rows=rows, seconds=parts["total"], parts=parts)
+        return
     if alternative == "ours":
         with Timer() as reading:
             read_ours(path)
@@ -174,7 +134,9 @@ def main():
     parser.add_argument("--write", metavar="FILE", help="only write the roster file")
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument(
-        "--alternatives", default="ours,stock", help="comma-separated: ours, stock (slow)"
+        "--alternatives",
+        default="floor,ours,dry,stock",
+        help="comma-separated: floor, ours, dry, stock (slow)",
     )
     parser.add_argument("--formats", default="xlsx,xls", help="comma-separated: xlsx, xls")
     parser.add_argument(
@@ -210,8 +172,8 @@ def main():
             path = f"{folder}/roster.{kind}"
             in_child("bench.import_roster", "--write", path, "--rows", options.rows)
             for alternative in options.alternatives.split(","):
-                if alternative == "stock" and kind != "xlsx":
-                    continue  # the stock resource reads .xlsx only
+                if alternative != "ours" and kind != "xlsx":
+                    continue  # the floor, the dry run and the stock peer: on .xlsx
                 result, peak = in_child("bench.import_roster", "--child", alternative, path)
                 result.update(
                     format=kind,
@@ -244,7 +206,23 @@ def main():
         for run in previous["runs"]:
             if run["alternative"] == "stock":
                 results["runs"].append({**run, "format": "xlsx", "carried_over": True})
+    results["ratios"] = ratios(results["runs"])
     save("import_roster", results)
+    answer(**results)
+
+
+def ratios(runs):
+    """import/floor (target ≤ 2), dry run/import (target ≤ 0.5), stock/ours, on .xlsx."""
+    seconds = {r["alternative"]: r["seconds"] for r in runs if r.get("format", "xlsx") == "xlsx"}
+    found = {}
+    for name, (top, bottom) in {
+        "import_to_floor": ("ours", "floor"),
+        "dry_to_import": ("dry", "ours"),
+        "stock_to_ours": ("stock", "ours"),
+    }.items():
+        if seconds.get(top) and seconds.get(bottom):
+            found[name] = round(seconds[top] / seconds[bottom], 2)
+    return found
 
 
 if __name__ == "__main__":

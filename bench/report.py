@@ -17,6 +17,7 @@ from bench.report_files import (  # noqa: F401
 )
 from bench.report_pages import (
     breakdowns_section,
+    dashboards_section,
     http_section,
     member_indexes_section,
     pages_section,
@@ -70,14 +71,7 @@ def main():
         elif name == "import_memory":
             sections.append(import_memory_section(data))
         elif name == "dashboards":
-            sections.append(
-                pages_section(
-                    "Dashboards at province scale",
-                    name,
-                    data,
-                    {"province dashboard": 1000, "city dashboard": 300},
-                )
-            )
+            sections.append(dashboards_section(data))
         elif name == "breakdowns":
             sections.append(breakdowns_section(data))
         elif name == "admin_list":

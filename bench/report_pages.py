@@ -24,6 +24,42 @@ def pages_section(title, name, data, targets):
     return lines
 
 
+#: p95 targets of the dashboards at 2,000,000 members (issue 19)
+DASHBOARD_TARGETS = {"province dashboard": 150, "city dashboard": 80}
+
+
+def dashboards_section(data):
+    """The dashboards read from the figure roll-ups, beside the live recount they ran before
+    (same run); the verdict is the roll-ups'."""
+    alternatives = [("roll-ups", data["pages"])]
+    if "live_pages" in data:
+        alternatives.append(("live recount (before)", data["live_pages"]))
+    lines = [
+        "## Dashboards at province scale",
+        "",
+        f"`{COMMAND.format('dashboards')}` — {data['members']:,} members; in-process through the",
+        "whole Django stack (middleware, templates), signed in; one warm-up request, then the",
+        "runs. The pages read each summable figure from the stored roll-ups (one row per child",
+        "and figure, `reports.rollups`); the live recount counts the same figures from their",
+        "rows on every request, as the pages did before, in the same run.",
+        "",
+        "| page | read from | p50 | p95 | queries | target | verdict |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for page in data["pages"]:
+        target = DASHBOARD_TARGETS.get(page)
+        for label, pages in alternatives:
+            result = pages.get(page)
+            if result is None:
+                continue
+            judged = verdict(result["p95_ms"] < target) if target and label == "roll-ups" else ""
+            lines.append(
+                f"| {page} | {label} | {result['p50_ms']} ms | {result['p95_ms']} ms "
+                f"| {result['queries']} | {f'p95 < {target} ms' if target else ''} | {judged} |"
+            )
+    return lines
+
+
 def breakdowns_section(data):
     """The breakdown and statistics pages under each alternative side by side; the verdict is
     the last alternative's (what the pages run)."""

@@ -2,11 +2,17 @@
 organisation first and summed to the children in the same statement (:func:`rolled_up`),
 instead of grouping every row straight by the path prefix of the child it sits under.
 
+:func:`live_recount` puts back, for the dashboard benchmark only, what the pages ran before the
+figure roll-ups (:mod:`reports.rollups`): every rolled-up figure group counted straight from its
+rows, grouped by the children's path prefix, on every request.
+
 The idea was to do the join and the substring once per branch rather than once per member. With
 about twenty members a branch the per-branch groups of a breakdown are nearly as many as the
 members, and at province scale the two shapes measured within the noise of a shared machine
 (BENCHMARKS.md), so the pages keep the simpler query. Kept here so the comparison can be rerun.
 """
+
+from contextlib import contextmanager
 
 from django.db import connections
 from django.db.models import Count, F
@@ -15,7 +21,7 @@ from django.utils import timezone
 from branches.models import Organization
 from members.models import Member
 from reports.breakdowns import Breakdown
-from reports.metrics.base import STEP
+from reports.metrics.base import STEP, FigureGroup
 
 
 def _breakdown(count, root, first, second=None, *, today=None):
@@ -104,3 +110,21 @@ def rolled_up(queryset, organization, depth, *, counts, keys=None, organization_
             }
             for row in cursor.fetchall()
         ]
+
+
+@contextmanager
+def live_recount():
+    """Within the block, rolled-up figure groups count their rows at every read (the full
+    recount) instead of reading their roll-ups: the dashboards as they were before."""
+    stored = FigureGroup.counts
+
+    def counts(self, root, depth, campaign=None):
+        if self.rolled_up:
+            return self.recount(root, depth, campaign)
+        return stored(self, root, depth, campaign)
+
+    FigureGroup.counts = counts
+    try:
+        yield
+    finally:
+        FigureGroup.counts = stored

@@ -98,6 +98,7 @@ def organization_save(*, organization, parent, user=None):
                 return Organization.objects.add_root(instance=organization)
             return Organization.objects.add_child(parent, instance=organization)
         current_parent_code = _parent_code_of(organization)
+        old_path = _fresh(organization).path
         organization.save()
         new_parent_code = parent.code if parent is not None else None
         if new_parent_code != current_parent_code:
@@ -105,7 +106,9 @@ def organization_save(*, organization, parent, user=None):
                 with transaction.atomic():
                     Organization.objects.move(_fresh(organization), _fresh(parent), "last-child")
                     organization.refresh_from_db()
-                    organization_moved.send(sender=Organization, organization=organization)
+                    organization_moved.send(
+                        sender=Organization, organization=organization, old_path=old_path
+                    )
             except IntegrityError:
                 # Records kept by position (number ranges at a tree level) refuse the move.
                 raise ValidationError(

@@ -8,7 +8,8 @@ from django.dispatch import Signal, receiver
 logger = logging.getLogger("youthleague.security")
 
 #: Sent after an organisation (with its subtree) moved under another parent; ``organization``
-#: is the moved node as it is now. Apps that store tree positions keep them in step.
+#: is the moved node as it is now, ``old_path`` its path before. Apps that store tree positions
+#: (or totals over subtrees) keep them in step.
 organization_moved = Signal()
 
 

@@ -50,6 +50,8 @@ def normalize_id_number(value):
     upper case."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii() and value.isalnum() and value.upper() == value:
+        return value  # already in the stated form (the common case, asked several times a row)
     text = _INVISIBLE.sub("", str(value)).strip().lstrip(_TEXT_MARKERS)
     return _SPACES.sub("", text.translate(_FULL_WIDTH)).upper()
 

@@ -7,34 +7,40 @@ row rolls back the whole file.
 
 The import is built for large files: the file is checked as a whole before any row (duplicates,
 organisations by code, numbers already used: a few queries per file, none per row), every row is
-validated in memory, and accepted rows are inserted together with their history records
-(``bulk_create_with_history``), the importing user as their author.
+validated in memory with the model's own rules (each cell's widget and each field's rules asked
+once per distinct value, ``spreadsheets.once``; no uniqueness or constraint query, no savepoint
+per row), and accepted rows are inserted together with their history records, the importing
+user as their author (``members.bulk_insert``: ``COPY`` on PostgreSQL, ``bulk_create``
+elsewhere; the database's constraints stay the backstop for the batch). A dry run writes nothing.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import resources
+from import_export import fields, resources
+from import_export.results import RowResult
 
 from branches import access
 from branches.models import Organization
 from members import services
 from members.models import Member
-from members.models.number_rule import NumberBook, check_member_number
+from members.models.number_rule import NumberBook, check_member_number, in_clause_size
 from members.tables import roster
 from members.tables.roster import development_number_from_cell, id_number_from_cell
+from members.watch import guard_write, member_record
 from spreadsheets.columns import ColumnsResourceMixin
-from spreadsheets.importing import TableImport, TableResourceMixin
+from spreadsheets.importing import INFRASTRUCTURE_ERRORS, TableImport, TableResourceMixin
+from spreadsheets.once import OncePerValue
 from spreadsheets.reader import ROW_NUMBER, as_text
-
-# Keeps IN clauses well below every database's limit on query parameters.
-_CHUNK = 900
 
 
 def _chunks(values):
     values = list(values)
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
+    size = in_clause_size()
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelResource):
@@ -53,7 +59,9 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         use_bulk = True
         # Inserted in batches inside the import's one transaction, so that memory stays flat;
         # once any row is rejected nothing more is inserted and the transaction rolls back.
-        batch_size = 2000
+        # Each batch also recounts the stored counts it touches (ranges span the province), so
+        # batches are large: a 10,000-row roster is one.
+        batch_size = 10_000
         skip_diff = True
         use_transactions = True
 
@@ -62,6 +70,8 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
     def before_import(self, dataset, **kwargs):
         """Find duplicates in the file and in the database, and load the named organisations."""
         self.problems = {}
+        self.once = OncePerValue()
+        self._allowed = {}
         headers = dataset.headers
         position = {name: headers.index(name) for name in headers}
         id_numbers = {}
@@ -88,6 +98,20 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         self._note_existing(numbers, "development_number")
         # The range rule for every number of the file, in a few queries per join year.
         self.number_facts = NumberBook(numbers)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A cell read by its widget once per distinct value of its column (the widgets read
+        the cell only, never the rest of the row)."""
+        if field.readonly or not field.attribute or field.column_name not in row:
+            return
+        if type(field).save is not fields.Field.save:
+            field.save(instance, row, is_m2m, **kwargs)  # a field that does more than set
+            return
+        cleaned = self.once.get(
+            field.column_name, row[field.column_name], lambda _v: field.clean(row)
+        )
+        if cleaned is not None or field.saves_null_values:
+            setattr(instance, field.attribute, cleaned)
 
     @staticmethod
     def _quiet(parse, value):
@@ -117,6 +141,12 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
             )
             for value in existing:
                 self._problem(first_rows[value], field, str(message))
+
+    def get_import_fields(self):
+        # Asked for every row: the same list each time.
+        if not hasattr(self, "_import_fields"):
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     # --- one row --------------------------------------------------------------------------------
 
@@ -164,11 +194,18 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         return self._home
 
     def _may_use(self, field, organization):
+        """Whether the user may name ``organization`` in ``field``: asked once per file and
+        organisation (a roster names a few organisations thousands of times)."""
         if self.user is None:
             return True
-        if field == "branch":
-            return access.can(self.user, access.Capability.ENTER_MEMBERS, organization)
-        return access.is_in_scope(self.user, organization)
+        key = (field, organization.pk)
+        if key not in self._allowed:
+            if field == "branch":
+                allowed = access.can(self.user, access.Capability.ENTER_MEMBERS, organization)
+            else:
+                allowed = access.is_in_scope(self.user, organization)
+            self._allowed[key] = allowed
+        return self._allowed[key]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's own validation, without its per-row queries.
@@ -177,16 +214,22 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         were loaded by code, and the database constraints stay as the last guard.
         """
         errors = dict(import_validation_errors or {})
+        found = {}
+        # full_clean without its uniqueness and constraint checks (no query, no savepoint),
+        # each field's own rules asked once per distinct value of the file.
         try:
-            instance.full_clean(
-                exclude=["branch", "developing_organization", *errors],
-                validate_unique=False,
-                validate_constraints=False,
+            instance.clean_fields(
+                exclude=["branch", "developing_organization", *errors], once=self.once
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                if field not in errors:
-                    errors[field] = messages
+            found = exc.update_error_dict(found)
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            found = exc.update_error_dict(found)
+        for field, messages in ValidationError(found).message_dict.items() if found else ():
+            if field not in errors:
+                errors[field] = messages
         if "development_number" not in errors:
             # The number rule, as the services and the form ask it, with the facts loaded for
             # the whole file in before_import.
@@ -197,28 +240,90 @@ class MemberResource(ColumnsResourceMixin, TableResourceMixin, resources.ModelRe
         if errors:
             raise ValidationError(errors)
 
-    # --- saving ---------------------------------------------------------------------------------
+    # --- the rows and the writing -----------------------------------------------------------------
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        """Insert the accepted rows with their history, unless any row was rejected."""
-        if not self.create_instances:
-            return
-        if result is not None and (result.has_errors() or result.has_validation_errors()):
-            self.create_instances.clear()
-            return
-        if not using_transactions and dry_run:
-            self.create_instances.clear()
-            return
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
+        """Every row validated in memory, then written in batches (COPY on PostgreSQL) once no
+        row has been rejected; import-export's per-row machinery (row results, instance loader,
+        diffs) is not needed for rows that are all new. A dry run writes nothing: it validates
+        and asks the write guards whether they would refuse, which is all a preview needs."""
+        result = self.get_result_class()()
+        result.total_rows = len(dataset)
         try:
-            services.member_bulk_create(
-                members=self.create_instances,
-                user=self.user,
-                change_reason=_("Roster import"),
-            )
+            self.before_import(dataset, **kwargs)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+            return result
+        headers, pending, records = dataset.headers, [], {}
+        for number, values in enumerate(dataset, 1):
+            row = dict(zip(headers, values, strict=True))
+            instance, errors = self._new_member(), {}
+            try:
+                self.import_instance(instance, row)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+            try:
+                self.validate_instance(instance, errors)
+            except ValidationError as exc:
+                result.append_invalid_row(number, row, exc)
+                result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+                pending.clear()
+                continue
+            result.totals[RowResult.IMPORT_TYPE_NEW] += 1
+            if result.has_validation_errors() or result.has_errors():
+                continue  # nothing more will be written: the file is rejected
+            if dry_run:
+                # The guards judge places (branch, year): the first member of each place is
+                # enough to know, and to name, what they would refuse; memory stays flat.
+                record = member_record(instance)
+                records.setdefault(record.places, record)
+                continue
+            pending.append(instance)
+            if len(pending) >= self._meta.batch_size:
+                self._write(pending, result, raise_errors)
+        if result.has_validation_errors() or result.has_errors():
+            return result
+        if dry_run:
+            self._would_refuse(list(records.values()), result, raise_errors)
+        else:
+            self._write(pending, result, raise_errors)
+        return result
+
+    def _new_member(self):
+        """A new member with the model's defaults, copied from one built per file: building
+        each with ``Member()`` asks every field for its default, row after row. The entry time
+        (a default) is the import's, the same for every row."""
+        if not hasattr(self, "_defaults"):
+            self._defaults = {k: v for k, v in Member().__dict__.items() if k != "_state"}
+        member = Member.__new__(Member)
+        member.__dict__.update(self._defaults)
+        member._state = ModelState()
+        return member
+
+    def _write(self, members, result, raise_errors):
+        """Insert ``members`` with their history, counts and guards, in a savepoint per batch:
+        a constraint of the database that still refuses them rejects the whole file."""
+        try:
+            with transaction.atomic():
+                services.member_bulk_create(
+                    members=members, user=self.user, change_reason=_("Roster import")
+                )
+        except INFRASTRUCTURE_ERRORS:
+            raise
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
         finally:
-            self.create_instances.clear()
+            members.clear()
+
+    def _would_refuse(self, records, result, raise_errors):
+        try:
+            guard_write(
+                kind="member", action="created", records=records, user=self.user, check_only=True
+            )
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
 
 
 ROSTER_IMPORT = TableImport(

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history
 
 from branches import access
+from members.bulk_insert import insert_members
 from members.models import Member
 from members.models.number_rule import check_member_number
 from members.tallies import tally_members
@@ -149,18 +149,10 @@ def member_bulk_create(*, members, user=None, change_reason=None, batch_size=100
     author of the history records.
     """
     members = list(members)
-    now = timezone.now()
-    for member in members:
-        if member.entered_at is None:
-            member.entered_at = now
-        member.refresh_derived_fields()
     with transaction.atomic():
-        created = bulk_create_with_history(
-            members,
-            Member,
-            batch_size=batch_size,
-            default_user=user,
-            default_change_reason=change_reason,
+        # COPY on PostgreSQL, bulk_create elsewhere; derived fields computed once per value.
+        created = insert_members(
+            members, user=user, change_reason=change_reason, batch_size=batch_size
         )
         # bulk_create sends no signals: bring the stored counts up to date here.
         tally_members(created)

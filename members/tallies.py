@@ -32,6 +32,56 @@ from members.models.numbers import number_year
 
 BATCH = 2000
 
+#: Apps above this one that keep counts of their own over these tables (the reports app's
+#: figure roll-ups): told which organisations a bulk write touched, and asked to rebuild.
+_LISTENERS = []
+_REBUILD_STEPS = []
+_CHECKS = []
+
+
+def register_count_listener(listener, *, rebuild, check):
+    """``listener(organization_ids, topic)`` after bulk writes; ``rebuild()`` after
+    :func:`tally_rebuild`; ``check()``, lines naming every stored count that differs from a
+    full recount, for ``rebuild_tallies --check``."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+        _REBUILD_STEPS.append(rebuild)
+        _CHECKS.append(check)
+
+
+def check_steps():
+    """The consistency checks of the stored counts: the tallies' own, then the listeners'."""
+    return [check_tallies, *_CHECKS]
+
+
+def check_tallies():
+    """Lines naming every organisation whose stored tally differs from a recount."""
+    stored = {
+        row.pop("organization_id"): row
+        for row in OrganizationTally.objects.values("organization_id", *TALLY_FIELDS)
+    }
+    counted = {
+        row.pop("developing_organization_id"): row
+        for row in Member.objects.new_members()
+        .values("developing_organization_id")
+        .annotate(**_entry_counts())
+        .order_by()
+    }
+    zero = dict.fromkeys(TALLY_FIELDS, 0)
+    return [
+        f"tally {pk}: stored {stored.get(pk, zero)} counted {counted.get(pk, zero)}"
+        for pk in sorted(stored.keys() | counted.keys())
+        if stored.get(pk, zero) != counted.get(pk, zero)
+    ]
+
+
+def counts_touched(organization_ids, topic):
+    """Tell the listeners that a write around the model signals touched these organisations'
+    counts of ``topic`` ("member", "move")."""
+    ids = {pk for pk in organization_ids if pk}
+    for listener in _LISTENERS:
+        listener(ids, topic)
+
 
 def _entry_counts():
     return {
@@ -132,6 +182,9 @@ def tally_members(members):
     tally_organizations(m.developing_organization_id for m in members)
     numbers = [m.development_number for m in members if m.development_number is not None]
     tally_ranges(ranges_touching((n, n) for n in numbers))
+    counts_touched(
+        {m.developing_organization_id for m in members} | {m.branch_id for m in members}, "member"
+    )
 
 
 def tally_rebuild():
@@ -156,6 +209,8 @@ def tally_rebuild():
             Member.objects.filter(pk=OuterRef("member_id")).values("developing_organization_id")[:1]
         )
     )
+    for step in _REBUILD_STEPS:
+        step()
 
 
 # --- signal receivers (connected in MembersConfig.ready) -------------------------------------

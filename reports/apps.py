@@ -41,6 +41,18 @@ class ReportsConfig(AppConfig):
         register_all()
         # Writes to records an accepted submission contains are recorded, or refused when locked.
         register_write_guard(guard_accepted_records)
+        # The figure roll-ups follow every write: single ones by signal, bulk ones and rebuilds
+        # as members.tallies reports them, moves of subtrees by organization_moved.
+        from branches.signals import organization_moved
+        from members.tallies import register_count_listener
+        from reports.rollups import maintain
+        from reports.rollups import signals as rollup_signals
+
+        rollup_signals.connect()
+        register_count_listener(
+            maintain.refresh, rebuild=maintain.rebuild, check=maintain.difference_lines
+        )
+        organization_moved.connect(maintain.follow_move, dispatch_uid="rollups_follow_move")
         # Moves sent into an organisation and refusals are notified.
         register_event_listener(notify_move)
         # The moves pages show the transfer figures, which are the reports app's.

@@ -13,6 +13,7 @@ from django_tasks import default_task_backend, task
 from branches import access
 from branches.models import OrganizationAccess, Role
 from reports.notifications import next_digest_moment, notify, send_digests
+from reports.rollups import maintain as rollups
 
 
 def notify_deadlines(today=None):
@@ -138,6 +139,8 @@ def daily_run(today=None):
     digests."""
     notify_deadlines(today)
     notify_todo(today)
+    # Figures kept for an anchor date (members reaching 28) move it along.
+    rollups.advance_anchors(today)
     return send_digests()
 
 

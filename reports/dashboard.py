@@ -14,6 +14,7 @@ from reports import columns, schools
 from reports.campaigns import deadlines_for, default_campaign, light
 from reports.charts import bar_chart
 from reports.metrics import all_figures, children_and_total
+from reports.metrics.entries import late_developers
 from reports.models import Campaign
 from reports.snapshots import latest_snapshot, snapshot_values
 
@@ -106,7 +107,7 @@ def who_has_not(organization, rows):
     )
     # Always counted, so that the page costs the same number of queries whatever the data.
     result.late_developers = list(late[:LIST_LIMIT])
-    result.late_developers_total = late.count()
+    result.late_developers_total = late_developers(organization)
     undated = Organization.objects.class_branches().filter(
         path__startswith=organization.path, graduation_date__isnull=True, no_graduation_reason=""
     )

@@ -156,28 +156,41 @@ class SpooledDataset(tablib.Dataset):
     memory then does not grow with the file. Each iteration reads the file afresh.
     """
 
+    #: rows pickled together: one call per chunk, not per row, and still a small chunk in memory
+    CHUNK = 500
+
     def __init__(self, *, headers):
         super().__init__(headers=headers)
         handle, self._path = tempfile.mkstemp(prefix="import-", suffix=".rows")
         self._writer = os.fdopen(handle, "wb")
         self._count = 0
+        self._pending = []
 
     def append(self, row, tags=()):
-        pickle.dump(tuple(row), self._writer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending.append(tuple(row))
         self._count += 1
+        if len(self._pending) >= self.CHUNK:
+            self._spill()
+
+    def _spill(self):
+        if self._pending:
+            pickle.dump(self._pending, self._writer, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending = []
 
     def __len__(self):
         return self._count
 
-    @property
-    def height(self):
-        return self._count
+    height = property(__len__)
 
     def __iter__(self):
+        self._spill()
         self._writer.flush()
         with open(self._path, "rb") as reader:
-            for _index in range(self._count):
-                yield pickle.load(reader)
+            left = self._count
+            while left > 0:
+                chunk = pickle.load(reader)
+                left -= len(chunk)
+                yield from chunk
 
     def close(self):
         self._writer.close()

@@ -252,23 +252,33 @@ class Member(models.Model):
         self.refresh_derived_fields()
         super().save(*args, **kwargs)
 
-    def refresh_derived_fields(self):
-        """Recompute the stored derivations; bulk writers call this before ``bulk_create``."""
+    def refresh_derived_fields(self, derived=None):
+        """Recompute the stored derivations; bulk writers call this before inserting, with
+        ``derived`` (``members.bulk_insert.DerivedFields``) computing each once per value."""
         self.id_number = validators.normalize_id_number(self.id_number)
         self.phone = normalize_phone(self.phone)
         self.name = (self.name or "").strip()
-        self.name_initials = name_initials(self.name)
-        self.entry_deadline = entry_deadline_for(self.join_date)
+        if derived is None:
+            self.name_initials = name_initials(self.name)
+            self.entry_deadline = entry_deadline_for(self.join_date)
+        else:
+            self.name_initials = derived.initials(self.name)
+            self.entry_deadline = derived.deadline(self.join_date)
         entered_on = timezone.localdate(self.entered_at) if self.entered_at else None
         self.entered_late = bool(
             self.entry_deadline and entered_on and entered_on > self.entry_deadline
         )
 
-    def clean_fields(self, exclude=None):
+    def clean_fields(self, exclude=None, once=None):
         # The stated rule applies before any check, and clean() judges the ID number with one
         # clear message (its length included), so the field's own max_length check is skipped.
+        # ``once`` (spreadsheets.once.OncePerValue) asks each field once per value: imports.
         self.id_number = validators.normalize_id_number(self.id_number)
-        super().clean_fields(exclude={*(exclude or ()), "id_number"})
+        exclude = {*(exclude or ()), "id_number"}
+        if once is None:
+            super().clean_fields(exclude=exclude)
+        else:
+            once.clean_fields(self, exclude)
 
     def clean(self):
         super().clean()

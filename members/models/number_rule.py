@@ -6,6 +6,7 @@ hold a number ("号号有下落"): in the developing organisation's ranges, not 
 import bisect
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from members import validators
 from members.models.member import Member
@@ -18,6 +19,12 @@ from members.models.numbers import (
     UnusedNumber,
     number_year,
 )
+
+
+def in_clause_size():
+    """How many values one ``IN (...)`` may hold here: SQLite limits a statement's parameters,
+    PostgreSQL does not (a roster's 10,000 numbers are then one query, not a dozen)."""
+    return (connection.features.max_query_params or 10_001) - 1
 
 
 class DatabaseFacts:
@@ -54,8 +61,6 @@ class NumberBook(DatabaseFacts):
     """The same facts for a known set of numbers, loaded up front in a few queries per year,
     so that a whole roster is checked without a query per row."""
 
-    CHUNK = 900
-
     def __init__(self, numbers):
         numbers = sorted({n for n in numbers if n is not None})
         by_year = {}
@@ -80,8 +85,9 @@ class NumberBook(DatabaseFacts):
             spans.sort()
         self._registered = sorted((first, last, "") for first, last in self._registered)
         self._holders, self._issued = {}, {}
-        for start in range(0, len(numbers), self.CHUNK):
-            chunk = numbers[start : start + self.CHUNK]
+        size = in_clause_size()
+        for start in range(0, len(numbers), size):
+            chunk = numbers[start : start + size]
             self._holders.update(
                 Member.objects.filter(development_number__in=chunk).values_list(
                     "development_number", "pk"

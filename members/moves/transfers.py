@@ -44,6 +44,7 @@ from members.moves.services import (
     is_developing_side,
     move_confirm_report,
 )
+from members.tallies import counts_touched
 from members.watch import announce
 
 # --- who may act --------------------------------------------------------------------------------
@@ -175,6 +176,7 @@ def moves_expire(*, today=None):
             batch_size=500,
             default_change_reason=Step.EXPIRED,
         )
+        counts_touched({move.developing_organization_id for move in due}, "move")
     return len(due)
 
 

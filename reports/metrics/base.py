@@ -12,10 +12,11 @@ rankings, notices) asks this module, so a new figure appears everywhere at once.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from branches.models import Organization
+from reports.rollups import store
 
 STEP = Organization.steplen
 
@@ -49,6 +50,79 @@ class FigureGroup:
     #: a parent's total comes from the same query as its children's figures.
     summable = True
 
+    #: Whether the group's counts are stored per organisation (own and subtree, see
+    #: :mod:`reports.rollups`) and read from there; such a group declares :attr:`via`,
+    #: :meth:`rows` and :meth:`stored` instead of :meth:`counts`.
+    rolled_up = False
+    #: The field of the counted rows naming the organisation they count in ("" when the rows
+    #: are the organisations themselves).
+    via = ""
+
+    def rows(self, campaign=None):
+        """The counted rows (a queryset), for a rolled-up group."""
+        raise NotImplementedError
+
+    def stored(self, campaign=None):
+        """``{name: aggregate}`` of the figures kept in roll-ups: sums of counts."""
+        return {}
+
+    def shown(self, campaign=None):
+        """The stored figures the group's rows show (:meth:`stored` may keep more, for other
+        readers: the students in the League that the school lines read)."""
+        names = {figure.name for figure in self.figures}
+        return [name for name in self.stored(campaign) if name in names]
+
+    def live(self, campaign=None):
+        """``{name: condition}`` of the figures counted at each read (rows meeting the
+        condition): those that depend on today's date, so that they are exact at any moment.
+        Each is one grouped query over the rows meeting it only."""
+        return {}
+
+    #: The kinds of writes that change the stored figures ("member", "move", "organization",
+    #: "cadre", "registration"): a write refreshes only the groups it touches.
+    touched_by = ()
+    #: Whether the stored figures are kept for an anchor date (``periods()`` gives it, the
+    #: reads add what lies between it and :meth:`current_cutoff`).
+    dated = False
+    #: Whether the stored figures are kept apart per campaign (``periods``).
+    by_campaign = False
+
+    def periods(self):
+        """The campaigns whose figures are kept apart ([None]: one set of figures)."""
+        return [None]
+
+    def period_name(self, period):
+        """The stored rows' ``period`` for one of :meth:`periods`."""
+        return str(period.pk) if self.by_campaign and period is not None else ""
+
+    def path_field(self):
+        return f"{self.via}__path" if self.via else "path"
+
+    def owner_field(self):
+        return f"{self.via}_id" if self.via else "id"
+
+    def grouped(self, root, depth, campaign, aggregates):
+        """The prefix-grouped count of ``aggregates`` over ``root``'s subtree: one query."""
+        return _grouped(self, self.rows(campaign), root, depth, aggregates)
+
+    def grouped_live(self, root, depth, campaign, conditions, sign=1):
+        """``{path: {name: ±count}}`` of the rows meeting each condition: a query each."""
+        values = {}
+        for name, condition in conditions.items():
+            rows = self.rows(campaign).filter(condition)
+            for path, row in _grouped(self, rows, root, depth, {name: Count("id")}).items():
+                values.setdefault(path, {})[name] = sign * row[name]
+        return values
+
+    def recount(self, root, depth, campaign=None):
+        """Every count straight from the counted rows: the full recount the roll-ups must
+        equal (and what the pages read before the roll-ups; the benchmark compares both)."""
+        stored = self.stored(campaign)
+        values = self.grouped(root, depth, campaign, {n: stored[n] for n in self.shown(campaign)})
+        for path, row in self.grouped_live(root, depth, campaign, self.live(campaign)).items():
+            values.setdefault(path, {}).update(row)
+        return values
+
     def counts(self, root, depth, campaign=None):
         """``{path: {name: count}}`` for organisations at ``depth`` within ``root``'s subtree.
 
@@ -58,8 +132,16 @@ class FigureGroup:
         Rows of an organisation above ``depth`` (``root`` itself, say) may come too, keyed by
         its own shorter path; :func:`compute_level` ignores them, :func:`children_and_total`
         adds ``root``'s to its total.
+
+        A rolled-up group reads its stored figures in one query (one row per organisation and
+        figure) and counts its live figures in one grouped query.
         """
-        raise NotImplementedError
+        if not self.rolled_up:
+            raise NotImplementedError
+        values = store.read(root, depth, self.shown(campaign), period_key(campaign, self))
+        for path, row in self.grouped_live(root, depth, campaign, self.live(campaign)).items():
+            values.setdefault(path, {}).update(row)
+        return values
 
     def applies(self, campaign):
         """Whether the group has figures for ``campaign`` (None: figures read without one).
@@ -72,6 +154,24 @@ class FigureGroup:
 
     def defaults(self):
         return {f.name: (None if f.is_ratio else 0) for f in self.figures}
+
+
+def _grouped(group, rows, root, depth, aggregates):
+    if not aggregates:
+        return {}
+    rows = (
+        rows.filter(**{f"{group.path_field()}__startswith": root.path})
+        .annotate(key=level_key(group.path_field(), depth))
+        .values("key")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {row.pop("key"): row for row in rows}
+
+
+def period_key(campaign, group):
+    """The ``period`` of the stored rows of ``group`` read for ``campaign``."""
+    return group.period_name(campaign)
 
 
 def level_key(path_field, depth):

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, cadre_records_complete, secretary_on_record
-from reports.metrics.base import Figure, FigureGroup, Kind, level_key, ratio, register
+from reports.metrics.base import Figure, FigureGroup, Kind, ratio, register
 
 
 @register
@@ -32,20 +32,18 @@ class CadreFigures(FigureGroup):
         ),
     )
 
-    def counts(self, root, depth, campaign=None):
-        rows = (
-            Organization.objects.current()
-            .filter(path__startswith=root.path)
-            .annotate(key=level_key("path", depth))
-            .values("key")
-            .annotate(
-                cadre_organizations=Count("id"),
-                organizations_with_secretary=Count("id", filter=Q(secretary_on_record())),
-                organizations_cadres_complete=Count("id", filter=Q(cadre_records_complete())),
-            )
-            .order_by()
-        )
-        return {row.pop("key"): row for row in rows}
+    rolled_up = True
+    touched_by = ("organization", "cadre")
+
+    def rows(self, campaign=None):
+        return Organization.objects.current()
+
+    def stored(self, campaign=None):
+        return {
+            "cadre_organizations": Count("id"),
+            "organizations_with_secretary": Count("id", filter=Q(secretary_on_record())),
+            "organizations_cadres_complete": Count("id", filter=Q(cadre_records_complete())),
+        }
 
     def derive(self, values):
         total = values["cadre_organizations"]

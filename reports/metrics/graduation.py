@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from reports.metrics.base import Figure, FigureGroup, Kind, level_key, ratio, register
+from reports.metrics.base import Figure, FigureGroup, Kind, ratio, register
 
 MISSING = Q(graduation_date__isnull=True, no_graduation_reason="")
 
@@ -26,21 +26,18 @@ class GraduationFigures(FigureGroup):
         ),
     )
 
-    def counts(self, root, depth, campaign=None):
-        rows = (
-            Organization.objects.class_branches()
-            .current()
-            .filter(path__startswith=root.path)
-            .annotate(key=level_key("path", depth))
-            .values("key")
-            .annotate(
-                class_branches_with_date=Count("id", filter=Q(graduation_date__isnull=False)),
-                class_branches_without_date=Count("id", filter=MISSING),
-                class_branches_exempt=Count("id", filter=~Q(no_graduation_reason="")),
-            )
-            .order_by()
-        )
-        return {row.pop("key"): row for row in rows}
+    rolled_up = True
+    touched_by = ("organization",)
+
+    def rows(self, campaign=None):
+        return Organization.objects.class_branches().current()
+
+    def stored(self, campaign=None):
+        return {
+            "class_branches_with_date": Count("id", filter=Q(graduation_date__isnull=False)),
+            "class_branches_without_date": Count("id", filter=MISSING),
+            "class_branches_exempt": Count("id", filter=~Q(no_graduation_reason="")),
+        }
 
     def derive(self, values):
         with_date = values["class_branches_with_date"]

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from members.models import BRANCH_KINDS, Member, MemberStatus
-from reports.metrics.base import Figure, FigureGroup, Kind, level_key, ratio, register
+from reports.metrics.base import Figure, FigureGroup, Kind, ratio, register
+from reports.models.campaigns import Campaign, CampaignKind
 from reports.models.registration import (
     BranchRegistrationStatus,
     EvaluationGrade,
@@ -22,6 +23,11 @@ from reports.models.registration import (
 
 def is_registration_year(campaign):
     return campaign is not None and campaign.is_registration
+
+
+def registration_years():
+    """Every registration campaign: the periods the registration figures are kept by."""
+    return list(Campaign.objects.filter(kind=CampaignKind.REGISTRATION).order_by("pk"))
 
 
 @register
@@ -39,44 +45,46 @@ class RegistrationFigures(FigureGroup):
         Figure("registration_ratio", _("registration ratio"), kind=Kind.RATIO, rankable=True),
     )
 
+    rolled_up = True
+    by_campaign = True
+    via = "branch"
+    touched_by = ("member", "registration")
+
     def applies(self, campaign):
         return is_registration_year(campaign)
 
+    def periods(self):
+        return registration_years()
+
     def counts(self, root, depth, campaign=None):
-        if not is_registration_year(campaign):
-            return {}
-        record = Q(record__isnull=False)
-        rows = (
-            Member.objects.filter(status=MemberStatus.ACTIVE, branch__path__startswith=root.path)
-            .annotate(
-                record=FilteredRelation(
-                    "registrations", condition=Q(registrations__campaign=campaign)
-                ),
-                key=level_key("branch__path", depth),
-            )
-            .values("key")
-            .annotate(
-                registration_members=Count("id"),
-                registration_recorded=Count("id", filter=record),
-                registration_registered=Count(
-                    "id", filter=Q(record__result=RegistrationResult.REGISTERED)
-                ),
-                registration_deferred=Count(
-                    "id", filter=Q(record__result=RegistrationResult.DEFERRED)
-                ),
-                registration_refused=Count(
-                    "id", filter=Q(record__result=RegistrationResult.REFUSED)
-                ),
-                evaluation_excellent=Count("id", filter=Q(record__grade=EvaluationGrade.EXCELLENT)),
-                evaluation_qualified=Count("id", filter=Q(record__grade=EvaluationGrade.QUALIFIED)),
-                evaluation_basic=Count("id", filter=Q(record__grade=EvaluationGrade.BASIC)),
-                evaluation_unqualified=Count(
-                    "id", filter=Q(record__grade=EvaluationGrade.UNQUALIFIED)
-                ),
-            )
-            .order_by()
+        return super().counts(root, depth, campaign) if is_registration_year(campaign) else {}
+
+    def rows(self, campaign=None):
+        return Member.objects.filter(status=MemberStatus.ACTIVE).annotate(
+            record=FilteredRelation("registrations", condition=Q(registrations__campaign=campaign))
         )
-        return {row.pop("key"): row for row in rows}
+
+    def stored(self, campaign=None):
+        record = Q(record__isnull=False)
+        return {
+            "registration_members": Count("id"),
+            "registration_recorded": Count("id", filter=record),
+            "registration_registered": Count(
+                "id", filter=Q(record__result=RegistrationResult.REGISTERED)
+            ),
+            "registration_deferred": Count(
+                "id", filter=Q(record__result=RegistrationResult.DEFERRED)
+            ),
+            "registration_refused": Count(
+                "id", filter=Q(record__result=RegistrationResult.REFUSED)
+            ),
+            "evaluation_excellent": Count("id", filter=Q(record__grade=EvaluationGrade.EXCELLENT)),
+            "evaluation_qualified": Count("id", filter=Q(record__grade=EvaluationGrade.QUALIFIED)),
+            "evaluation_basic": Count("id", filter=Q(record__grade=EvaluationGrade.BASIC)),
+            "evaluation_unqualified": Count(
+                "id", filter=Q(record__grade=EvaluationGrade.UNQUALIFIED)
+            ),
+        }
 
     def derive(self, values):
         values["registration_ratio"] = ratio(
@@ -101,43 +109,49 @@ class RegistrationBranchFigures(FigureGroup):
         ),
     )
 
+    rolled_up = True
+    by_campaign = True
+    touched_by = ("member", "organization", "registration")
+
     def applies(self, campaign):
         return is_registration_year(campaign)
 
+    def periods(self):
+        return registration_years()
+
     def counts(self, root, depth, campaign=None):
-        if not is_registration_year(campaign):
-            return {}
+        return super().counts(root, depth, campaign) if is_registration_year(campaign) else {}
+
+    def rows(self, campaign=None):
         has_members = Exists(
             Member.objects.filter(branch=OuterRef("pk"), status=MemberStatus.ACTIVE)
         )
-        rows = (
+        return (
             Organization.objects.current()
-            .filter(path__startswith=root.path, kind__in=BRANCH_KINDS)
+            .filter(kind__in=BRANCH_KINDS)
             .filter(has_members)
             .annotate(
                 record=FilteredRelation(
                     "branch_registrations",
                     condition=Q(branch_registrations__campaign=campaign),
                 ),
-                key=level_key("path", depth),
             )
-            .values("key")
-            .annotate(
-                registration_branches=Count("id"),
-                registration_branches_certified=Count(
-                    "id", filter=Q(record__status=BranchRegistrationStatus.CERTIFIED)
-                ),
-                registration_branches_awaiting=Count(
-                    "id", filter=Q(record__status=BranchRegistrationStatus.SUBMITTED)
-                ),
-                registration_branches_returned=Count(
-                    "id", filter=Q(record__status=BranchRegistrationStatus.RETURNED)
-                ),
-                registration_branches_late=Count("id", filter=Q(record__late=True)),
-            )
-            .order_by()
         )
-        return {row.pop("key"): row for row in rows}
+
+    def stored(self, campaign=None):
+        return {
+            "registration_branches": Count("id"),
+            "registration_branches_certified": Count(
+                "id", filter=Q(record__status=BranchRegistrationStatus.CERTIFIED)
+            ),
+            "registration_branches_awaiting": Count(
+                "id", filter=Q(record__status=BranchRegistrationStatus.SUBMITTED)
+            ),
+            "registration_branches_returned": Count(
+                "id", filter=Q(record__status=BranchRegistrationStatus.RETURNED)
+            ),
+            "registration_branches_late": Count("id", filter=Q(record__late=True)),
+        }
 
     def derive(self, values):
         # Not done: never submitted, or returned; derived so that it adds up at every level.

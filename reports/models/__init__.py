@@ -23,6 +23,7 @@ from reports.models.registration import (  # noqa: F401
     MemberRegistration,
     RegistrationResult,
 )
+from reports.models.rollups import FigureRollup  # noqa: F401
 from reports.models.schools import EducationCount, Explanation  # noqa: F401
 from reports.models.stamps import Issuer  # noqa: F401
 from reports.models.statistics import DeclineExplanation, YearEndFigures  # noqa: F401

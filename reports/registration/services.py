@@ -18,6 +18,7 @@ from reports.models import (
     Campaign,
     MemberRegistration,
 )
+from reports.rollups import maintain as rollups
 
 #: states in which a branch's results can no longer change
 LOCKED = (BranchRegistrationStatus.SUBMITTED, BranchRegistrationStatus.CERTIFIED)
@@ -144,6 +145,8 @@ def registrations_save(*, campaign, branch, user, entries):
             bulk_update_with_history(changed, MemberRegistration, fields, default_user=user)
         if new:
             bulk_create_with_history(new, MemberRegistration, default_user=user)
+        # Bulk writes send no signals: the branch's figure roll-ups are brought up to date here.
+        rollups.refresh([branch.pk], "registration")
     return len(changed) + len(new)
 
 

@@ -19,12 +19,9 @@ which schools sit in the tree (a handful), whatever the number of schools.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Substr
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from branches.models import Organization
-from members.choices import Identity
-from members.models import Member
 from reports.models import EducationCount, Explanation
 
 from .gaps import DEFAULT_GAP_THRESHOLD, GapFigures, city_key, gap_threshold
@@ -293,35 +290,17 @@ def school_lines(root, year, *, explanations=True):
 
 
 def league_counts(root, depths):
-    """``{school path: student members in the League in its subtree}`` for the schools of ``root``'s subtree.
+    """``{school path: student members in the League in its subtree}`` for the schools of
+    ``root``'s subtree at ``depths`` (the depths at which schools sit).
 
-    One grouped query per depth in ``depths`` (the depths at which schools sit): members are
-    grouped by the prefix of their branch's path at that depth, keeping only prefixes that are
-    school paths. A school nested in another school counts in both, as both subtrees hold it.
+    Read from the figure roll-ups (each organisation's subtree count of students in the
+    League, :mod:`reports.metrics.status`): one query whatever the number of schools or
+    members. A school nested in another school counts in both, as both subtrees hold it.
     """
-    counts = {}
-    for depth in sorted(depths):
-        school_paths = (
-            Organization.objects.schools()
-            .filter(path__startswith=root.path, depth=depth)
-            .order_by()
-            .values("path")
-        )
-        rows = (
-            Member.objects.in_league()
-            .filter(
-                identity=Identity.STUDENT,
-                branch__path__startswith=root.path,
-                branch__depth__gte=depth,
-            )
-            .annotate(school=Substr("branch__path", 1, depth * STEP))
-            .filter(school__in=school_paths)
-            .values("school")
-            .annotate(league=Count("id"))
-            .order_by()
-        )
-        counts.update((row["school"], row["league"]) for row in rows)
-    return counts
+    from reports.metrics.status import students_in_league
+
+    schools = Organization.objects.schools().filter(path__startswith=root.path, depth__in=depths)
+    return students_in_league(schools.order_by().values("pk"))
 
 
 def summarize(organization, year, lines):

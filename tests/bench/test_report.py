@@ -37,3 +37,20 @@ def test_breakdowns_section_lists_every_alternative_and_judges_the_last():
         "| city breakdown, two attributes | now | 90 ms | 350 ms | 7 | p95 < 300 ms | **missed** |"
         in lines
     )
+
+
+def test_dashboards_section_puts_the_live_recount_beside_the_roll_ups_and_judges_these():
+    from bench.report import dashboards_section
+
+    data = {
+        "members": 2_000_000,
+        "pages": {"province dashboard": result(90, 120), "city dashboard": result(60, 95)},
+        "live_pages": {"province dashboard": result(300, 310), "city dashboard": result(100, 140)},
+    }
+    lines = dashboards_section(data)
+    assert "| province dashboard | roll-ups | 90 ms | 120 ms | 7 | p95 < 150 ms | met |" in lines
+    assert (
+        "| province dashboard | live recount (before) | 300 ms | 310 ms | 7 | p95 < 150 ms |  |"
+        in lines
+    )
+    assert "| city dashboard | roll-ups | 60 ms | 95 ms | 7 | p95 < 80 ms | **missed** |" in lines

@@ -116,3 +116,17 @@ def test_statistics_give_the_pages_answers(small_province, monkeypatch):
     ours = [figures(o) for o in (year.province, year.city, year.county)]
     monkeypatch.setattr("reports.statistics.figures._grouped", rollup_alternative.grouped)
     assert [figures(o) for o in (year.province, year.city, year.county)] == ours
+
+
+def test_the_live_recount_gives_the_figures_the_roll_ups_give(small_province):
+    """The benchmark's "before" reads the same figures as the pages, counted live."""
+    from reports.metrics import children_and_total
+
+    p = small_province
+    MemberFactory(branch=p.branch)
+    MemberFactory(branch=p.other_branch)
+    stored = children_and_total(p.province)
+    with rollup_alternative.live_recount():
+        live = children_and_total(p.province)
+    assert live == stored
+    assert stored[1]["members_in_league"] == 2

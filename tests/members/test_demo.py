@@ -115,7 +115,8 @@ def test_demo_inserts_in_bulk(demo_tree):
     sql = [query["sql"] for query in captured.captured_queries]
     inserts = [text for text in sql if text.startswith("INSERT")]
     others = [text for text in sql if not text.startswith("INSERT")]
-    assert len(others) <= 10, others
+    # 10, and the figure roll-ups' upkeep after the bulk insert (a fixed handful).
+    assert len(others) <= 16, others
     rows_per_insert = 2 * count / len(inserts)
     assert rows_per_insert >= 25, f"{len(inserts)} INSERTs for {2 * count} rows"
 

@@ -22,6 +22,10 @@ def roster_file(tmp_path, small_province, count=3):
     return write_xlsx(tmp_path / "r.xlsx", roster.HEADER, rows)
 
 
+#: the write of the members: an INSERT on SQLite, a COPY on PostgreSQL
+MEMBER_WRITE = '"members_member" ('
+
+
 def fail_on(fragment, error):
     """An execute wrapper: the database raises ``error`` on the first statement with ``fragment``."""
 
@@ -36,7 +40,7 @@ def fail_on(fragment, error):
 @pytest.mark.parametrize(
     ("fragment", "error"),
     [
-        ('INSERT INTO "members_member"', InterfaceError("connection already closed")),
+        (MEMBER_WRITE, InterfaceError("connection already closed")),
         ('FROM "members_member"', OperationalError("server closed the connection unexpectedly")),
     ],
 )
@@ -61,7 +65,7 @@ def test_a_database_failure_mid_import_is_reported_as_such(
 def test_the_command_says_the_database_failed(tmp_path, small_province):
     """import_members exits 1 with the database message and no '第N行' line."""
     path = roster_file(tmp_path, small_province)
-    wrapper = fail_on('INSERT INTO "members_member"', InterfaceError("connection already closed"))
+    wrapper = fail_on(MEMBER_WRITE, InterfaceError("connection already closed"))
     with connection.execute_wrapper(wrapper):
         code, _out, err = run_import("import_members", path)
     assert code == 1

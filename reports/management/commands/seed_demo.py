@@ -14,6 +14,7 @@ from members.status import demo as demo_status
 from reports import demo as campaign_demo
 from reports import demo_schools
 from reports.registration import demo as registration_demo
+from reports.rollups import maintain as rollups
 from reports.statistics import demo as statistics_demo
 
 
@@ -46,18 +47,11 @@ class Command(BaseCommand):
                 _("The database already holds organisations; use --reset to rebuild the demo.")
             )
         with transaction.atomic():
-            tree_demo.build_tree(seed=options["seed"])
-            tree_demo.create_logins()
-            tree_demo.build_cadres(seed=options["seed"])
-            member_demo.build_members(options["members"], seed=options["seed"])
-            demo_numbers.build_numbering(seed=options["seed"])
-            campaign_demo.build_campaigns()
-            campaign_demo.build_issuers()
-            demo_moves.build_moves(seed=options["seed"])  # after the members exist
-            tree_demo.build_closed_class()  # after the members, which would fill it
-            demo_status.build_statuses(seed=options["seed"])  # after the moves
-            demo_schools.build_education_counts()
-            registration_demo.build_registration_year(seed=options["seed"])  # after statuses
+            # The roll-ups are left aside while the bulk of the demo is written, then counted
+            # once, set-based; what comes after reads figures and keeps them up to date.
+            with rollups.paused():
+                self.build(options["members"], options["seed"])
+            rollups.rebuild()
             campaign_demo.build_approval()  # after the schools' figures: it freezes tables
             statistics_demo.build_statistics()  # last: it freezes last year's figures
         self.stdout.write(
@@ -65,6 +59,20 @@ class Command(BaseCommand):
             % {"orgs": Organization.objects.count(), "members": Member.objects.count()}
         )
         self.print_logins()
+
+    def build(self, members, seed):
+        tree_demo.build_tree(seed=seed)
+        tree_demo.create_logins()
+        tree_demo.build_cadres(seed=seed)
+        member_demo.build_members(members, seed=seed)
+        demo_numbers.build_numbering(seed=seed)
+        campaign_demo.build_campaigns()
+        campaign_demo.build_issuers()
+        demo_moves.build_moves(seed=seed)  # after the members exist
+        tree_demo.build_closed_class()  # after the members, which would fill it
+        demo_status.build_statuses(seed=seed)  # after the moves
+        demo_schools.build_education_counts()
+        registration_demo.build_registration_year(seed=seed)  # after statuses
 
     def print_logins(self):
         self.stdout.write(
