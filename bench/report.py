@@ -6,6 +6,7 @@ Each section is written by :mod:`bench.report_files` (spreadsheets in and out) o
 import json
 
 from bench import ROOT
+from bench.partitioning import partitioning_section
 from bench.report_files import (  # noqa: F401
     COMMAND,
     export_section,
@@ -28,7 +29,6 @@ from bench.report_scale import (
     is_stale,
     layout_section,
     load_scale,
-    partitioning_section,
     provenance,
     run_section,
 )
