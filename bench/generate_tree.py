@@ -161,6 +161,8 @@ class People:
         sequence = 1 if gender == "M" else 0
         while (key := (region_index * 10**6 + birth.toordinal()) * 1000 + sequence) in self.used:
             sequence += 2
+            if sequence > 999:  # a region's day is full (millions of members): the next region
+                region_index, sequence = (region_index + 1) % len(self.regions), sequence % 2
         self.used.add(key)
         body = f"{self.regions[region_index]}{birth:%Y%m%d}{sequence:03d}"
         return body + ric.calc_check_digit(body + "0")

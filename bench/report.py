@@ -6,6 +6,7 @@ Each section is written by :mod:`bench.report_files` (spreadsheets in and out) o
 import json
 
 from bench import ROOT
+from bench.partitioning import partitioning_section
 from bench.report_files import (  # noqa: F401
     COMMAND,
     export_section,
@@ -23,6 +24,14 @@ from bench.report_pages import (
     pages_section,
     register_lookup_section,
 )
+from bench.report_scale import (
+    growth_section,
+    is_stale,
+    layout_section,
+    load_scale,
+    provenance,
+    run_section,
+)
 from bench.run import RESULTS
 
 
@@ -34,6 +43,7 @@ def load(name):
 def main():
     sections = []
     machine = None
+    run = load("run")
     for name in (
         "export_roster",
         "import_roster",
@@ -90,6 +100,8 @@ def main():
             sections.append(register_lookup_section(data))
         else:
             sections.append(http_section(data))
+        sections[-1] = [*sections[-1], "", provenance(data, run)]
+    machine = (run or {}).get("machine") or machine
     intro = (ROOT / "bench" / "INTRO.md").read_text().rstrip()
     facts = [
         "## The machine",
@@ -97,7 +109,26 @@ def main():
         f"- CPU: {machine['cpu']} ({machine['cores']} cores); memory {machine['memory']}",
         f"- Python {machine['python']} on {machine['system']}; PostgreSQL on the same machine",
     ]
-    body = [intro, "", *facts, ""]
+    by_database = load_scale(RESULTS)
+    for database in by_database.values():
+        for name, data in database.items():
+            if run and is_stale(data, run["started"]):
+                sections.append([f"**{name} of {data.get('database')} is older than the run.**"])
+    growth = growth_section(by_database, run)
+    for name, database in by_database.items():
+        if "scale" in database:
+            growth += ["", f"{name}: " + provenance(database["scale"], run)]
+    sections.append(growth)
+    partitioned = load("partitioning")
+    sections.append(
+        [
+            *layout_section(by_database, (run or {}).get("reference"), partitioned),
+            "",
+            *partitioning_section(partitioned),
+            *(["", provenance(partitioned, run)] if partitioned else []),
+        ]
+    )
+    body = [intro, "", *facts, "", *run_section(run, (run or {}).get("databases", [])), ""]
     for section in sections:
         body += [*section, ""]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(body))

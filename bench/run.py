@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bench import ROOT
 
-RESULTS = ROOT / "bench" / "results"
+# The orchestrated run (``bench.all``) points BENCH_RESULTS_DIR at one folder per database size.
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or ROOT / "bench" / "results")
 
 
 def in_child(module, *args, cwd=None, env=None):
@@ -65,8 +66,22 @@ def summary(values):
     }
 
 
+def stamp():
+    """When, where and under what load a result was saved: the report shows it with each figure."""
+    from datetime import UTC, datetime
+    from urllib.parse import urlparse
+
+    url = os.environ.get("DATABASE_URL", "")
+    return {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_at_save": [round(x, 2) for x in os.getloadavg()],
+        "database": urlparse(url).path.lstrip("/") if url else None,
+    }
+
+
 def save(name, data):
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    data = {**stamp(), **data}
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2))
     return path

@@ -132,7 +132,11 @@ def _range_counts():
         .values("n")
     )
     explained = (
-        UnusedNumber.objects.filter(first__gte=OuterRef("first"), last__lte=OuterRef("last"))
+        # first <= last bounds the b-tree scan on (first, last) from above: without it each
+        # range read the register from its first number to the end (quadratic in a rebuild).
+        UnusedNumber.objects.filter(
+            first__gte=OuterRef("first"), first__lte=OuterRef("last"), last__lte=OuterRef("last")
+        )
         .order_by()
         .annotate(n=SumOf(F("last") - F("first") + 1))
         .values("n")
