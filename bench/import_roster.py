@@ -140,6 +140,12 @@ def main():
     )
     parser.add_argument("--formats", default="xlsx,xls", help="comma-separated: xlsx, xls")
     parser.add_argument(
+        "--stock-rows",
+        type=int,
+        help="rows of the stock peer's own file (default --rows): it works a row at a time, so "
+        "its rows/s hold at any size and the ratio is taken per row",
+    )
+    parser.add_argument(
         "--baseline",
         nargs=2,
         metavar=("CHECKOUT", "DATABASE_URL"),
@@ -174,7 +180,11 @@ def main():
             for alternative in options.alternatives.split(","):
                 if alternative != "ours" and kind != "xlsx":
                     continue  # the floor, the dry run and the stock peer: on .xlsx
-                result, peak = in_child("bench.import_roster", "--child", alternative, path)
+                source = path
+                if alternative == "stock" and options.stock_rows:
+                    source = f"{folder}/stock.{kind}"
+                    in_child("bench.import_roster", "--write", source, "--rows", options.stock_rows)
+                result, peak = in_child("bench.import_roster", "--child", alternative, source)
                 result.update(
                     format=kind,
                     peak_mb=round(peak, 1),
@@ -212,8 +222,13 @@ def main():
 
 
 def ratios(runs):
-    """import/floor (target ≤ 2), dry run/import (target ≤ 0.5), stock/ours, on .xlsx."""
-    seconds = {r["alternative"]: r["seconds"] for r in runs if r.get("format", "xlsx") == "xlsx"}
+    """import/floor (target ≤ 2), dry run/import (target ≤ 0.5), stock/ours, on .xlsx; per row,
+    since the stock peer may have run on a smaller file of its own."""
+    seconds = {
+        r["alternative"]: r["seconds"] / r["rows"]
+        for r in runs
+        if r.get("format", "xlsx") == "xlsx" and r.get("rows")
+    }
     found = {}
     for name, (top, bottom) in {
         "import_to_floor": ("ours", "floor"),
