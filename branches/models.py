@@ -9,6 +9,7 @@ from treebeard.mp_tree import MP_Node
 
 from branches.cadre_queries import CadreQuerySet, Gender, Nature, PoliticalStatus, Position
 from branches.organization_queries import (  # noqa: F401
+    DEPTH_OPS,
     REPEATING_NAME_KINDS,
     Kind,
     NoGraduationReason,
@@ -114,6 +115,8 @@ class Organization(MP_Node):
                 fields=["path"], name="org_path_prefix_idx", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["kind", "path"], name="org_kind_path_idx"),
+            # One level of a subtree (the dashboards' roll-up reads): a range, not a scan.
+            models.Index(fields=["depth", "path"], name="org_depth_path_idx", opclasses=DEPTH_OPS),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(code=""), name="org_code_not_empty"),

@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
+#: The operator classes of the (depth, path) index: one level of a subtree (``depth = n AND path
+#: LIKE 'prefix%'``, as the dashboards read their children's roll-ups) is a range of it.
+DEPTH_OPS = ["int4_ops", "varchar_pattern_ops"]
+
 #: Kinds whose names repeat across the tree by nature (every school has a 高三（1）班团支部): pickers
 #: and lists show them with their parent's name.
 REPEATING_NAME_KINDS = ("general_branch", "branch", "class_branch")

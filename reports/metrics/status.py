@@ -94,7 +94,8 @@ STUDENTS = "students_in_league"
 
 
 def students_in_league(organizations):
-    """``{path: students in the League in its subtree}`` of ``organizations`` (a queryset),
+    """``{path: students in the League in its subtree}`` of ``organizations`` (a queryset
+    or a list of ids),
     read from the roll-ups: one query, plus the anchor's look-up."""
     group = StatusFigures()
     return store.subtree_values(organizations, STUDENTS, group.period_name(group.periods()[0]))

@@ -122,7 +122,8 @@ def anchor(name):
 
 
 def subtree_values(organizations, name, period=""):
-    """``{path: subtree count of figure name}`` for ``organizations`` (a queryset): one query."""
+    """``{path: subtree count of figure name}`` for ``organizations`` (a queryset
+    or a list of ids): one query."""
     return dict(
         FigureRollup.objects.filter(figure=name, period=period, organization__in=organizations)
         .values_list("organization__path", "subtree")

@@ -211,8 +211,8 @@ def school_lines(root, year, *, explanations=True):
     That is: the education figures' schools matched inside the subtree, the unmatched ones
     attributed to a city in the subtree (or to the province, when ``root`` is the tree's root),
     and the school organisations of the subtree that the education figures do not list.
-    A bounded number of queries: cities, education rows, school organisations, and one member
-    count per distinct depth of the schools.
+    A bounded number of queries: cities, education rows, school organisations, and one read of
+    the schools' student counts from the roll-ups.
     """
     cities = Cities()
     tree_root = root.path[:STEP]
@@ -259,9 +259,9 @@ def school_lines(root, year, *, explanations=True):
                 .values("text")[:1]
             )
         )
-    depths = set()
+    school_ids = []
     for school in schools.only("pk", "path", "depth", "code", "name", "school_code", "ownership"):
-        depths.add(school.depth)
+        school_ids.append(school.pk)
         if school.school_code in listed:
             continue
         city = cities.containing(school.path)
@@ -281,7 +281,7 @@ def school_lines(root, year, *, explanations=True):
                 explanation=getattr(school, "explanation_text", None),
             )
         )
-    league = league_counts(root, depths)
+    league = league_of(school_ids)
     for line in lines:
         if line.in_tree:
             line.league = league.get(line.organization_path, 0)
@@ -297,10 +297,18 @@ def league_counts(root, depths):
     League, :mod:`reports.metrics.status`): one query whatever the number of schools or
     members. A school nested in another school counts in both, as both subtrees hold it.
     """
+    schools = Organization.objects.schools().filter(path__startswith=root.path, depth__in=depths)
+    return league_of(list(schools.values_list("pk", flat=True)))
+
+
+def league_of(school_ids):
+    """``{school path: student members in the League in its subtree}`` of the schools with
+    ``school_ids``: one query by the roll-ups' unique index (organisation, figure, period).
+    Given as ids, not as a subquery, so that the database reads only these schools' rows
+    rather than every organisation's row of the figure."""
     from reports.metrics.status import students_in_league
 
-    schools = Organization.objects.schools().filter(path__startswith=root.path, depth__in=depths)
-    return students_in_league(schools.order_by().values("pk"))
+    return students_in_league(school_ids)
 
 
 def summarize(organization, year, lines):

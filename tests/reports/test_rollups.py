@@ -263,7 +263,8 @@ def test_the_dashboard_costs_the_same_queries_for_3_and_300_children(client):
             ]
         )
 
-    assert queries_for(3) == queries_for(300)
+    # Pinned, besides flat: a new read on the page shows here.
+    assert queries_for(3) == queries_for(300) == 25
 
 
 def test_members_reaching_28_follow_the_anchor_the_daily_run_moves(tree, monkeypatch):
