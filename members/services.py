@@ -155,7 +155,7 @@ def member_bulk_create(*, members, user=None, change_reason=None, batch_size=100
             members, user=user, change_reason=change_reason, batch_size=batch_size
         )
         # bulk_create sends no signals: bring the stored counts up to date here.
-        tally_members(created)
+        tally_members(created, created=True)
         guard_write(
             kind="member",
             action="created",

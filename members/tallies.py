@@ -14,10 +14,24 @@ organisation. This module recomputes those counts for exactly what a write touch
 
 Organisation tallies are recounted (an indexed count of one organisation's members); range
 counts move by one member or one register span at a time (a province's range holds hundreds of
-thousands of numbers), and are recounted after bulk writes and by ``rebuild_tallies``.
+thousands of numbers), grow by the new numbers each holds after bulk inserts, and are recounted
+after other bulk writes and by ``rebuild_tallies``.
 """
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    PositiveBigIntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from members.models import (
@@ -28,7 +42,7 @@ from members.models import (
     OrganizationTally,
     UnusedNumber,
 )
-from members.models.numbers import number_year
+from members.models.numbers import YEAR_DIVISOR, number_year
 
 BATCH = 2000
 
@@ -171,17 +185,51 @@ def ranges_touching(spans):
         low, high = windows.get(number_year(first), (first, last))
         windows[number_year(first)] = (min(low, first), max(high, last))
     condition = Q()
-    for low, high in windows.values():
-        condition |= Q(first__lte=high, last__gte=low)
+    for year, (low, high) in windows.items():
+        # A range lies within one year: the year's start bounds the index scan from below.
+        condition |= Q(first__gte=year * YEAR_DIVISOR, first__lte=high, last__gte=low)
     return NumberRange.objects.filter(condition) if windows else NumberRange.objects.none()
 
 
-def tally_members(members):
-    """After a bulk insert or change of ``members``: their organisations and their ranges."""
+def count_new_numbers(numbers):
+    """After inserting members holding ``numbers``: add to each range's used count the new
+    numbers it holds (a lookup of the ranges near them, then one UPDATE per batch of ranges),
+    instead of recounting ranges that may hold a whole year's numbers."""
+    numbers = sorted(n for n in numbers if n is not None)
+    if not numbers:
+        return
+    added = {}
+    for pk, first, last in ranges_touching((n, n) for n in numbers).values_list(
+        "pk", "first", "last"
+    ):
+        count = bisect_right(numbers, last) - bisect_left(numbers, first)
+        if count:
+            added[pk] = count
+    pks = sorted(added)
+    for start in range(0, len(pks), BATCH):
+        by_count = defaultdict(list)
+        for pk in pks[start : start + BATCH]:
+            by_count[added[pk]].append(pk)
+        NumberRange.objects.filter(pk__in=pks[start : start + BATCH]).update(
+            used_count=F("used_count")
+            + Case(
+                *(When(pk__in=group, then=Value(count)) for count, group in by_count.items()),
+                default=Value(0),
+                output_field=PositiveBigIntegerField(),
+            )
+        )
+
+
+def tally_members(members, *, created=False):
+    """After a bulk insert (``created``) or change of ``members``: their organisations and
+    their ranges (inserted members add to the ranges' counts; changed ones recount them)."""
     members = list(members)
     tally_organizations(m.developing_organization_id for m in members)
     numbers = [m.development_number for m in members if m.development_number is not None]
-    tally_ranges(ranges_touching((n, n) for n in numbers))
+    if created:
+        count_new_numbers(numbers)
+    else:
+        tally_ranges(ranges_touching((n, n) for n in numbers))
     counts_touched(
         {m.developing_organization_id for m in members} | {m.branch_id for m in members}, "member"
     )
