@@ -65,7 +65,7 @@ def register_count_listener(listener, *, rebuild, check):
 
 def check_steps():
     """The consistency checks of the stored counts: the tallies' own, then the listeners'."""
-    return [check_tallies, *_CHECKS]
+    return [check_tallies, check_ranges, *_CHECKS]
 
 
 def check_tallies():
@@ -86,6 +86,20 @@ def check_tallies():
         f"tally {pk}: stored {stored.get(pk, zero)} counted {counted.get(pk, zero)}"
         for pk in sorted(stored.keys() | counted.keys())
         if stored.get(pk, zero) != counted.get(pk, zero)
+    ]
+
+
+def check_ranges():
+    """Lines naming every number range whose stored used or registered count differs from a
+    recount (one bounded look-up per range: minutes at province scale, as a check may take)."""
+    return [
+        f"range {item.pk}: stored used {item.used_count} registered {item.explained_count}, "
+        f"counted used {item.counted_used} registered {item.counted_explained}"
+        for item in NumberRange.objects.annotate(**_range_counts())
+        .only("pk", "used_count", "explained_count")
+        .order_by("pk")
+        .iterator(chunk_size=BATCH)
+        if (item.used_count, item.explained_count) != (item.counted_used, item.counted_explained)
     ]
 
 

@@ -4,7 +4,7 @@ import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from members import services, tallies
@@ -147,6 +147,20 @@ def test_rebuild_repairs_counts_written_around_the_orm(tree):
     OrganizationTally.objects.all().delete()
     NumberRange.objects.update(used_count=0)
     call_command("rebuild_tallies", stdout=io.StringIO())
+    assert_exact()
+
+
+def test_the_check_names_a_range_whose_stored_counts_drifted(tree):
+    """``rebuild_tallies --check`` compares the ranges' used and registered counts with a
+    recount too, and a rebuild mends them."""
+    root, city, b1, b2, root_range, city_range = tree
+    new_member(b1, 201900000300, year=2019)
+    NumberRange.objects.filter(pk=city_range.pk).update(used_count=7)
+    assert [line for line in tallies.check_ranges() if line.startswith(f"range {city_range.pk}:")]
+    with pytest.raises(CommandError):
+        call_command("rebuild_tallies", "--check", stdout=io.StringIO())
+    call_command("rebuild_tallies", stdout=io.StringIO())
+    assert tallies.check_ranges() == []
     assert_exact()
 
 
