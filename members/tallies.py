@@ -68,19 +68,24 @@ def check_steps():
     return [check_tallies, check_ranges, *_CHECKS]
 
 
-def check_tallies():
-    """Lines naming every organisation whose stored tally differs from a recount."""
-    stored = {
-        row.pop("organization_id"): row
-        for row in OrganizationTally.objects.values("organization_id", *TALLY_FIELDS)
-    }
-    counted = {
+def _counted_by_organization():
+    """Every developing organisation's entry counts, recounted from the members."""
+    return {
         row.pop("developing_organization_id"): row
         for row in Member.objects.new_members()
         .values("developing_organization_id")
         .annotate(**_entry_counts())
         .order_by()
     }
+
+
+def check_tallies():
+    """Lines naming every organisation whose stored tally differs from a recount."""
+    stored = {
+        row.pop("organization_id"): row
+        for row in OrganizationTally.objects.values("organization_id", *TALLY_FIELDS)
+    }
+    counted = _counted_by_organization()
     zero = dict.fromkeys(TALLY_FIELDS, 0)
     return [
         f"tally {pk}: stored {stored.get(pk, zero)} counted {counted.get(pk, zero)}"
@@ -254,13 +259,7 @@ def tally_rebuild():
     from branches.models import Organization
 
     ids = list(Organization.objects.values_list("pk", flat=True))
-    counted = {
-        row.pop("developing_organization_id"): row
-        for row in Member.objects.new_members()
-        .values("developing_organization_id")
-        .annotate(**_entry_counts())
-        .order_by()
-    }
+    counted = _counted_by_organization()
     OrganizationTally.objects.all().delete()
     _save_tallies(
         OrganizationTally(organization_id=pk, **counted[pk]) for pk in ids if pk in counted
